@@ -1,0 +1,1 @@
+//! Scoring the extractor against labelled sets (see ../shared/bench/METRICS.md).

@@ -1,0 +1,2 @@
+//! The `copydesk` command line: a thin shell over the library.
+fn main() {}
