@@ -1,2 +1,6 @@
 //! The `copydesk` command line: a thin shell over the library.
-fn main() {}
+mod cli;
+
+fn main() {
+    let _ = cli::eval::run;
+}

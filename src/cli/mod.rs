@@ -1,0 +1,3 @@
+//! Command-line definitions and subcommand dispatch (binary side only).
+
+pub mod eval;
