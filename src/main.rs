@@ -1,6 +1,7 @@
-//! The `copydesk` command line: a thin shell over the library.
+//! The `copydesk` command line: a thin shell over the library. Everything
+//! but the exit lives in `cli`, so the exit code is decided in one place.
 mod cli;
 
 fn main() {
-    let _ = cli::eval::run;
+    std::process::exit(cli::main());
 }

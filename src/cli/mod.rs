@@ -1,3 +1,62 @@
 //! Command-line definitions and subcommand dispatch (binary side only).
 
+use clap::{CommandFactory, Parser, Subcommand};
+
 pub mod eval;
+pub mod extract;
+mod ordered;
+mod output;
+mod progress;
+
+/// Examples shown under `copydesk --help`.
+const EXAMPLES: &str = "\
+Examples:
+  copydesk extract page.html                     article text and metadata as one JSON line
+  copydesk extract pages/ --jobs 4 -o out.jsonl  a whole directory, in sorted order
+  copydesk extract --format text page.html       just the article text
+  copydesk eval ../shared/bench/readability      score the extractor on a labelled set
+
+Planned: `fetch` (download and extract URLs) and `warc` (extract from WARC files).
+Run `copydesk help <COMMAND>` for the options of one command.";
+
+/// Turns web pages (news articles first) into clean text and metadata.
+#[derive(Debug, Parser)]
+#[command(name = "copydesk", version, about, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract article text and metadata from HTML files, directories or stdin.
+    Extract(extract::ExtractArgs),
+    /// Score the extractor against labelled benchmark sets.
+    Eval(eval::EvalArgs),
+}
+
+/// Parses the command line and runs the chosen subcommand; returns the
+/// process exit code (clap itself exits with 2 on malformed arguments).
+pub fn main() -> i32 {
+    match Cli::parse().command {
+        Command::Extract(args) => extract::run(args),
+        Command::Eval(args) => eval::run(args),
+    }
+}
+
+/// Reports a usage error of `subcommand` found after parsing (such as
+/// arguments that conflict only once directories are expanded) the way clap
+/// reports its own, and returns clap's exit code for it (2).
+fn usage_error(subcommand: &str, message: &str) -> i32 {
+    let mut cli = Cli::command();
+    // Building fills in the subcommand's full name for its usage line.
+    cli.build();
+    let command = cli
+        .find_subcommand_mut(subcommand)
+        .expect("usage errors name a defined subcommand");
+    let error = command.error(clap::error::ErrorKind::ArgumentConflict, message);
+    // If stderr is gone there is nobody left to tell.
+    let _ = error.print();
+    error.exit_code()
+}

@@ -1,0 +1,438 @@
+//! `copydesk extract`: HTML files, directories or stdin in, one record per
+//! document out, in input order, extracted in parallel.
+
+use std::fs;
+use std::io::{self, IsTerminal, Read, Write};
+use std::num::NonZeroUsize;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use copydesk::{Article, Extractor, Options};
+
+use super::ordered::for_each_ordered;
+use super::output::{self, Format};
+use super::progress::Progress;
+
+/// Examples shown under `copydesk extract --help`.
+const EXAMPLES: &str = "\
+Examples:
+  copydesk extract page.html                      one JSON line on stdout
+  copydesk extract --url https://example.com/a page.html
+  copydesk extract pages/ -o articles.jsonl       every *.html/*.htm below pages/, sorted
+  curl -s https://example.com/a | copydesk extract --url https://example.com/a
+  copydesk extract --format text a.html b.html    text under '==> a.html <==' headers
+
+Exit status: 0 if every document was extracted, 1 if any record has an
+`error` (the run goes on past it), 2 for usage errors.";
+
+/// How many inputs may wait in the reorder window per worker thread: enough
+/// to keep threads busy behind one slow page, few enough to bound memory.
+const WINDOW_PER_JOB: usize = 4;
+
+/// Arguments of `copydesk extract`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct ExtractArgs {
+    /// HTML files, directories (every *.html and *.htm below, recursively,
+    /// in sorted order), or `-` for standard input [default: -]
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The page's URL, recorded in `url` and used to resolve links; only with
+    /// a single input.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Output format: `jsonl` records; `text` or `markdown` bodies, each
+    /// under a `==> SOURCE <==` header when there are several inputs.
+    #[arg(short, long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+
+    /// Add the article as Markdown in a `markdown` field of each record.
+    #[arg(long)]
+    pub markdown: bool,
+
+    /// Put user comments in a `comments` field (they never enter `text`).
+    #[arg(long)]
+    pub comments: bool,
+
+    /// Number of pages to extract at once [default: all cores]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// No progress bar and no per-input messages on stderr (errors still
+    /// appear in the records and in the exit status).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// One document to extract.
+#[derive(Debug)]
+enum Input {
+    /// Standard input, reported as source `-`.
+    Stdin,
+    /// A file, read when its turn comes.
+    File(PathBuf),
+    /// A directory that could not be listed: becomes an `io` error record.
+    Unlistable(PathBuf, String),
+}
+
+impl Input {
+    fn source(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_owned(),
+            Input::File(path) | Input::Unlistable(path, _) => path.display().to_string(),
+        }
+    }
+}
+
+/// A rendered document on its way to the output.
+struct Done {
+    rendered: String,
+    /// `source: message` when the record carries an error.
+    failure: Option<String>,
+}
+
+/// Runs the subcommand; returns the process exit code.
+pub fn run(args: ExtractArgs) -> i32 {
+    let stdin_count = args.inputs.iter().filter(|p| is_stdin(p)).count();
+    if stdin_count > 1 {
+        return super::usage_error("extract", "standard input (`-`) can be read only once");
+    }
+    if args.url.is_some() && args.inputs.len() > 1 {
+        return super::usage_error(
+            "extract",
+            "--url names the page of a single input, but several inputs were given",
+        );
+    }
+
+    let progress_for_walk = Progress::notes_only(args.quiet);
+    let inputs = expand_inputs(&args.inputs, &progress_for_walk);
+    if args.url.is_some() && inputs.len() > 1 {
+        return super::usage_error(
+            "extract",
+            &format!(
+                "--url names the page of a single input, but the inputs hold {} files",
+                inputs.len()
+            ),
+        );
+    }
+    if matches!(inputs.as_slice(), [Input::Stdin]) && io::stdin().is_terminal() && !args.quiet {
+        eprintln!("copydesk: reading HTML from standard input (end it with Ctrl-D)");
+    }
+
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => match fs::File::create(path) {
+            Ok(file) => Box::new(file),
+            Err(e) => {
+                eprintln!("copydesk: cannot create {}: {e}", path.display());
+                return 1;
+            }
+        },
+        None => Box::new(io::stdout().lock()),
+    };
+    // BufWriter hands a record to the OS whole whenever it fits the buffer: a
+    // write that would overflow flushes what is buffered first. So each
+    // record below goes in as one `write_all`, and readers of a growing
+    // --output file never see half a line at a buffer boundary.
+    let mut out = io::BufWriter::with_capacity(256 * 1024, out);
+
+    let extractor = Extractor::new(Options {
+        markdown: args.markdown || args.format == Format::Markdown,
+        comments: args.comments,
+        ..Options::default()
+    });
+    let header = args.format != Format::Jsonl && inputs.len() > 1;
+    let jobs = args
+        .jobs
+        .map_or_else(thread_count, NonZeroUsize::get)
+        .min(inputs.len().max(1));
+    let progress = Progress::new(inputs.len(), args.quiet);
+    let url = args.url.as_deref();
+
+    let mut failures = 0usize;
+    let mut first = true;
+    let written = for_each_ordered(
+        inputs,
+        jobs,
+        jobs * WINDOW_PER_JOB,
+        |input| process(&extractor, &input, url, args.format, header),
+        |done: Done| {
+            progress.inc();
+            if let Some(message) = &done.failure {
+                failures += 1;
+                progress.note(message);
+            }
+            if !first {
+                out.write_all(output::separator(args.format, header).as_bytes())?;
+            }
+            first = false;
+            out.write_all(done.rendered.as_bytes())
+        },
+    )
+    .and_then(|()| out.flush());
+    progress.finish();
+
+    match written {
+        Ok(()) => i32::from(failures > 0),
+        // A reader such as `head` that has seen enough is not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => i32::from(failures > 0),
+        Err(e) => {
+            eprintln!("copydesk: cannot write output: {e}");
+            1
+        }
+    }
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn thread_count() -> usize {
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
+}
+
+/// Turns the command-line inputs into documents, in order: directories are
+/// replaced by the HTML files below them, sorted by path. Only paths are
+/// collected here; contents are read later, one window at a time.
+fn expand_inputs(args: &[PathBuf], progress: &Progress) -> Vec<Input> {
+    if args.is_empty() {
+        return vec![Input::Stdin];
+    }
+    let mut inputs = Vec::new();
+    for arg in args {
+        if is_stdin(arg) {
+            inputs.push(Input::Stdin);
+        } else if arg.is_dir() {
+            let before = inputs.len();
+            walk_dir(arg, &mut inputs);
+            if inputs.len() == before {
+                progress.note(&format!("{}: no .html or .htm files found", arg.display()));
+            }
+        } else {
+            // Missing and unreadable files become `io` records when read.
+            inputs.push(Input::File(arg.clone()));
+        }
+    }
+    inputs
+}
+
+/// Appends the HTML files below `root`, sorted by path, to `inputs`.
+///
+/// Uses an explicit stack, since directory trees can nest deeper than the
+/// call stack allows, and does not follow symbolic links to directories,
+/// which could loop.
+fn walk_dir(root: &Path, inputs: &mut Vec<Input>) {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                found.push(Input::Unlistable(dir, e.to_string()));
+                continue;
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    found.push(Input::Unlistable(dir.clone(), e.to_string()));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            // `file_type` does not follow links, so linked directories are skipped.
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                stack.push(path);
+            } else if is_html_name(&path) && !path.is_dir() {
+                // Linked files count; a broken link becomes an `io` record.
+                found.push(Input::File(path));
+            }
+        }
+    }
+    // Path order compares component by component, which is the order of a
+    // depth-first walk visiting each directory's entries by name.
+    found.sort_by(|a, b| input_path(a).cmp(input_path(b)));
+    inputs.extend(found);
+}
+
+fn input_path(input: &Input) -> &Path {
+    match input {
+        Input::Stdin => Path::new("-"),
+        Input::File(path) | Input::Unlistable(path, _) => path,
+    }
+}
+
+fn is_html_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+/// Reads, extracts and renders one input; runs on a worker thread.
+fn process(
+    extractor: &Extractor,
+    input: &Input,
+    url: Option<&str>,
+    format: Format,
+    header: bool,
+) -> Done {
+    let source = input.source();
+    let article = read_input(input, extractor.options().max_bytes)
+        .map(|bytes| extract_guarded(extractor, &bytes, url))
+        .unwrap_or_else(|failed| failed.with_url(url));
+    let failure = article
+        .error
+        .as_ref()
+        .map(|e| format!("{source}: {} error: {}", e.kind, e.message));
+    Done {
+        rendered: output::render(format, &source, &article, header),
+        failure,
+    }
+}
+
+/// An input that could not be read, turned into a failed record later.
+struct Unread {
+    kind: &'static str,
+    message: String,
+}
+
+impl Unread {
+    fn io(e: io::Error) -> Self {
+        Unread {
+            kind: "io",
+            message: e.to_string(),
+        }
+    }
+
+    fn with_url(self, url: Option<&str>) -> Article {
+        Article::failed(url, self.kind, self.message)
+    }
+}
+
+/// The bytes of one input. Oversized files are refused from their metadata,
+/// before they are read into memory.
+fn read_input(input: &Input, max_bytes: usize) -> Result<Vec<u8>, Unread> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(Unread::io)?;
+            Ok(bytes)
+        }
+        Input::File(path) => {
+            let size = fs::metadata(path).map_err(Unread::io)?.len();
+            if size > max_bytes as u64 {
+                let e = copydesk::Error::TooLarge {
+                    size: usize::try_from(size).unwrap_or(usize::MAX),
+                    limit: max_bytes,
+                };
+                return Err(Unread {
+                    kind: e.kind(),
+                    message: e.to_string(),
+                });
+            }
+            fs::read(path).map_err(Unread::io)
+        }
+        Input::Unlistable(_, message) => Err(Unread {
+            kind: "io",
+            message: message.clone(),
+        }),
+    }
+}
+
+/// Extracts, turning a panic of the extractor into an `extract` error record
+/// so that one pathological page does not end a run over thousands.
+fn extract_guarded(extractor: &Extractor, bytes: &[u8], url: Option<&str>) -> Article {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        extractor.extract_bytes(bytes, None, url)
+    }))
+    .unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_owned());
+        Article::failed(url, "extract", format!("the extractor panicked: {what}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_names_match_case_insensitively() {
+        assert!(is_html_name(Path::new("a/b.html")));
+        assert!(is_html_name(Path::new("B.HTM")));
+        assert!(!is_html_name(Path::new("a.xhtml.txt")));
+        assert!(!is_html_name(Path::new("html")));
+    }
+
+    #[test]
+    fn directories_expand_sorted_and_recursively() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/c")).unwrap();
+        for name in [
+            "z.html",
+            "a.htm",
+            "b/c/x.html",
+            "b/y.HTML",
+            "notes.txt",
+            "b.html",
+        ] {
+            fs::write(root.join(name), "<p>x</p>").unwrap();
+        }
+        let mut inputs = Vec::new();
+        walk_dir(root, &mut inputs);
+        let names: Vec<_> = inputs
+            .iter()
+            .map(|i| {
+                input_path(i)
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["a.htm", "b/c/x.html", "b/y.HTML", "b.html", "z.html"]
+        );
+    }
+
+    #[test]
+    fn a_missing_file_becomes_an_io_record() {
+        let ex = Extractor::default();
+        let done = process(
+            &ex,
+            &Input::File("/nonexistent/copydesk-test.html".into()),
+            None,
+            Format::Jsonl,
+            false,
+        );
+        let v: serde_json::Value = serde_json::from_str(&done.rendered).unwrap();
+        assert_eq!(v["error"]["kind"], "io");
+        assert_eq!(v["source"], "/nonexistent/copydesk-test.html");
+        assert!(done.failure.unwrap().contains("io error"));
+    }
+
+    #[test]
+    fn an_oversized_file_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.html");
+        fs::write(&path, vec![b'a'; 100]).unwrap();
+        let Err(unread) = read_input(&Input::File(path), 10) else {
+            panic!("a 100-byte file is over a 10-byte limit");
+        };
+        assert_eq!(unread.kind, "too_large");
+    }
+}
