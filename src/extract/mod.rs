@@ -1,7 +1,25 @@
 //! The extraction pipeline: parse → prune → score → select → clean → assemble.
+//!
+//! The page is flattened once into an arena ([`dom::Dom`]) holding only what
+//! could be visible; every later stage works on indices into it with flags
+//! and per-node statistics, so a retry with looser rules costs a few linear
+//! passes, not a re-parse.
+
+pub mod assemble;
+mod clean;
+pub mod dom;
+mod prune;
+pub mod rules;
+mod score;
+mod select;
+mod stats;
+mod text;
 
 use crate::metadata::Metadata;
 use crate::Options;
+use assemble::Line;
+use dom::Dom;
+use prune::Flags;
 
 /// The extracted body of a page.
 #[derive(Debug, Clone, Default)]
@@ -16,7 +34,120 @@ pub struct Body {
     pub byline: Option<String>,
 }
 
+/// One attempt's result.
+struct Attempt {
+    removed: Vec<bool>,
+    roots: Vec<u32>,
+    lines: Vec<Line>,
+    chars: usize,
+    byline: Option<String>,
+}
+
+/// Readability's retry ladder: each step drops one of the stricter rules.
+const LADDER: [Flags; 4] = [
+    Flags {
+        strip_unlikely: true,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: true,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: true,
+    },
+    Flags {
+        strip_unlikely: false,
+        weight_classes: false,
+        clean_conditionally: false,
+    },
+];
+
 /// Extracts the main content of a parsed page.
-pub fn extract_body(_doc: &scraper::Html, _meta: &Metadata, _opts: &Options) -> Body {
-    Body::default()
+pub fn extract_body(doc: &scraper::Html, meta: &Metadata, opts: &Options) -> Body {
+    let dom = Dom::build(doc);
+    if dom.is_empty() {
+        return Body::default();
+    }
+    let none = vec![false; dom.len()];
+    let full = stats::compute(&dom, &none);
+    let title = meta.title.as_deref();
+    let mut best: Option<Attempt> = None;
+    for flags in LADDER {
+        let a = attempt(&dom, &full, flags, title);
+        let good = a.chars >= rules::RETRY_CHARS;
+        if best.as_ref().is_none_or(|b| a.chars > b.chars) {
+            best = Some(a);
+        }
+        if good {
+            break;
+        }
+    }
+    let Some(best) = best else {
+        return Body::default();
+    };
+    let mut body = Body {
+        byline: best.byline.clone(),
+        ..Body::default()
+    };
+    if is_listing(&best.lines) {
+        return body;
+    }
+    body.text = assemble::text(&best.lines);
+    if opts.markdown {
+        let md = assemble::lines(&dom, &best.roots, &best.removed, true);
+        body.markdown = Some(assemble::markdown(&md));
+    }
+    body
+}
+
+fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, title: Option<&str>) -> Attempt {
+    let mut removed = vec![false; dom.len()];
+    let pruned = prune::prune(dom, full, flags, title, &mut removed);
+    let mut st = stats::compute(dom, &removed);
+    let sc = score::score(dom, &removed, &st, flags);
+    let sel = select::select(dom, &removed, &st, &sc);
+    clean::clean(dom, &sel.roots, &mut removed, &mut st, flags);
+    drop_captions(dom, &sel.roots, &mut removed);
+    let lines = assemble::lines(dom, &sel.roots, &removed, false);
+    let chars = lines.iter().map(|l| l.text.chars().count()).sum();
+    Attempt {
+        removed,
+        roots: sel.roots,
+        lines,
+        chars,
+        byline: pruned.byline,
+    }
+}
+
+/// Captions describe a picture, not the story; they stay out of the text.
+fn drop_captions(dom: &Dom, roots: &[u32], removed: &mut [bool]) {
+    for &r in roots {
+        for i in r as usize..dom.nodes[r as usize].end as usize {
+            if dom.nodes[i].tag == dom::Tag::Figcaption {
+                removed[i] = true;
+            }
+        }
+    }
+}
+
+/// A page of teasers (a home page, a section front) rather than an article:
+/// most of its lines are links and none reads as a paragraph of prose.
+fn is_listing(lines: &[Line]) -> bool {
+    if lines.is_empty() {
+        return false;
+    }
+    let total: usize = lines.iter().map(|l| l.text.chars().count()).sum();
+    let linked: usize = lines
+        .iter()
+        .filter(|l| l.link_chars * 2 > l.text.chars().count())
+        .count();
+    let prose = lines
+        .iter()
+        .any(|l| l.link_chars == 0 && l.text.chars().count() >= 300);
+    total > 0 && !prose && linked * 2 >= lines.len() && lines.len() >= 6
 }

@@ -1,0 +1,162 @@
+//! Every heuristic constant of the extractor, with the page kind that taught it.
+
+use regex::Regex;
+use scraper::node::Element;
+use std::sync::LazyLock;
+
+/// Elements whose content is never article text: code, styling, embedded
+/// documents, and the document head.
+pub fn is_never_content(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "frame"
+            | "frameset"
+            | "head"
+            | "link"
+            | "meta"
+            | "title"
+            | "base"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "map"
+            | "area"
+            | "source"
+            | "track"
+            | "param"
+            | "select"
+            | "option"
+            | "textarea"
+            | "input"
+            | "button"
+            | "dialog"
+    )
+}
+
+/// Matches inline styles that hide an element.
+static HIDDEN_STYLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)display\s*:\s*none|visibility\s*:\s*hidden").expect("valid regex")
+});
+
+/// Class names that hide an element or show it only to screen readers
+/// ("Skip to content" links, form-state messages such as "Successfully
+/// subscribed" that scripts reveal later).
+static HIDDEN_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(^|\s)(hidden|is-hidden|d-none|hide|invisible|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|skip-link|skiplink|skip-to-content|a11y-hidden|u-hidden|element-invisible|offscreen)(\s|$)",
+    )
+    .expect("valid regex")
+});
+
+/// True when the page hides this element from readers.
+pub fn is_hidden(e: &Element) -> bool {
+    if e.attr("hidden").is_some() {
+        return true;
+    }
+    if let Some(v) = e.attr("aria-hidden") {
+        // Some sites put aria-hidden on decorative wrappers of lead images
+        // whose fallback holds real content; Readability keeps those too.
+        if v.eq_ignore_ascii_case("true")
+            && !e.attr("class").is_some_and(|c| c.contains("fallback-image"))
+        {
+            return true;
+        }
+    }
+    if let Some(s) = e.attr("style") {
+        if HIDDEN_STYLE.is_match(s) {
+            return true;
+        }
+    }
+    if let Some(c) = e.attr("class") {
+        if HIDDEN_CLASS.is_match(c) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Commas of Latin, CJK and Arabic scripts: each one is a clause, a sign of prose.
+pub fn is_comma(c: char) -> bool {
+    matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐' | '﹑' | '⸲' | '⸴')
+}
+
+/// Class/id vocabulary of page furniture (Readability's list, grown with
+/// what modern news pages use: newsletter and donation boxes, recirculation
+/// rails, consent banners, audio players).
+pub static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|newsletter|subscri|donat|membership|paywall|cookie|consent|recommend|share|sharing|promo|outbrain|taboola|audio-player|listen|most-popular|mostpopular|trending|signup|sign-up|newsfeed|news-feed|feed-|-feed|editors-pick|editorspick|more-news|morenews|read-more|readmore|you-may|also-like|toolbar|navbar|masthead|topbar",
+    )
+    .expect("valid regex")
+});
+
+/// Class/id words that rescue an element that also looks like furniture
+/// ("main-content-with-sidebar").
+pub static MAYBE_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)and|article|body|column|content|main|mathjax|shadow|story|entry|post-text")
+        .expect("valid regex")
+});
+
+/// Class/id words of content containers (+25).
+pub static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|prose",
+    )
+    .expect("valid regex")
+});
+
+/// Class/id words of furniture (−25).
+pub static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|newsletter|subscri|donat|recommend|teaser|byline|caption|credit",
+    )
+    .expect("valid regex")
+});
+
+/// ARIA roles of furniture.
+pub fn is_unlikely_role(role: &str) -> bool {
+    matches!(
+        role.to_ascii_lowercase().as_str(),
+        "menu"
+            | "menubar"
+            | "complementary"
+            | "navigation"
+            | "alert"
+            | "alertdialog"
+            | "dialog"
+            | "banner"
+            | "contentinfo"
+            | "search"
+    )
+}
+
+/// Class/id of bylines (removed from text; the metadata keeps the author).
+pub static BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)byline|author|dateline|writtenby|p-author").expect("valid regex"));
+
+/// Class/id of share widgets, removed inside the article when short.
+pub static SHARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(\b|_)(share|sharedaddy)(\b|_)").expect("valid regex"));
+
+/// Class/id of user comment sections.
+pub static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)comment|disqus|respond|replies|discussion").expect("valid regex")
+});
+
+/// Paragraphs shorter than this (in characters) do not vote for their ancestors.
+pub const MIN_PARAGRAPH_CHARS: u32 = 25;
+/// How many ancestor levels a paragraph's score reaches.
+pub const SCORE_ANCESTOR_LEVELS: usize = 5;
+/// How many top candidates are compared when choosing the main content.
+pub const TOP_CANDIDATES: usize = 5;
+/// An extraction shorter than this (characters) is retried with looser rules.
+pub const RETRY_CHARS: usize = 500;
+/// A class/id match is worth this many points.
+pub const CLASS_WEIGHT: f32 = 25.0;

@@ -1,0 +1,164 @@
+//! Picks the main content: the best-scored container, widened to the ancestor
+//! that several strong candidates share, joined with related siblings.
+
+use super::dom::{Dom, Tag, NONE};
+use super::rules;
+use super::score::Scores;
+use super::stats::Stats;
+use super::text;
+
+/// The chosen content: roots whose subtrees make up the article, in document order.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Subtree roots, in document order.
+    pub roots: Vec<u32>,
+    /// The winning container.
+    pub top: u32,
+    /// Its score.
+    pub top_score: f32,
+}
+
+fn element_children(dom: &Dom, removed: &[bool], i: u32) -> Vec<u32> {
+    dom.children(i)
+        .filter(|&c| !removed[c as usize] && dom.nodes[c as usize].tag != Tag::Text)
+        .collect()
+}
+
+fn ancestors(dom: &Dom, i: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut a = dom.nodes[i as usize].parent;
+    while a != NONE {
+        out.push(a);
+        a = dom.nodes[a as usize].parent;
+    }
+    out
+}
+
+/// Chooses the content roots from the scores.
+pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selection {
+    let body = dom.body;
+    let mut top: Vec<u32> = (0..dom.len() as u32)
+        .filter(|&i| sc.candidate[i as usize])
+        .collect();
+    top.sort_by(|&a, &b| {
+        sc.score[b as usize]
+            .partial_cmp(&sc.score[a as usize])
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    top.truncate(rules::TOP_CANDIDATES);
+    let Some(&first) = top.first() else {
+        return Selection {
+            roots: element_children(dom, removed, body),
+            top: body,
+            top_score: 0.0,
+        };
+    };
+    let mut best = first;
+    if best == body {
+        return Selection {
+            roots: element_children(dom, removed, body),
+            top: body,
+            top_score: sc.score[body as usize],
+        };
+    }
+    let best_score = sc.score[best as usize];
+    // When several near-best candidates share an ancestor, the article is that
+    // ancestor: the page split its text into sibling blocks.
+    let alternatives: Vec<Vec<u32>> = top[1..]
+        .iter()
+        .filter(|&&c| sc.score[c as usize] / best_score >= 0.75)
+        .map(|&c| ancestors(dom, c))
+        .collect();
+    if alternatives.len() >= 3 {
+        let mut p = dom.nodes[best as usize].parent;
+        while p != NONE && p != body {
+            let sharing = alternatives.iter().filter(|l| l.contains(&p)).count();
+            if sharing >= 3 {
+                best = p;
+                break;
+            }
+            p = dom.nodes[p as usize].parent;
+        }
+    }
+    // Climb while the parent scores about as well: the content continues there.
+    let mut last = sc.score[best as usize];
+    let threshold = last / 3.0;
+    let mut p = dom.nodes[best as usize].parent;
+    while p != NONE && p != body {
+        if !sc.candidate[p as usize] {
+            p = dom.nodes[p as usize].parent;
+            continue;
+        }
+        let ps = sc.score[p as usize];
+        if ps < threshold {
+            break;
+        }
+        if ps > last {
+            best = p;
+            break;
+        }
+        last = ps;
+        p = dom.nodes[p as usize].parent;
+    }
+    // An only child says nothing its parent does not.
+    let mut p = dom.nodes[best as usize].parent;
+    while p != NONE && p != body && element_children(dom, removed, p).len() == 1 {
+        best = p;
+        p = dom.nodes[p as usize].parent;
+    }
+    let top_score = sc.score[best as usize];
+    let parent = dom.nodes[best as usize].parent;
+    if parent == NONE {
+        return Selection {
+            roots: vec![best],
+            top: best,
+            top_score,
+        };
+    }
+    let threshold = (top_score * 0.2).max(10.0);
+    let best_class = dom.attr(best, "class").unwrap_or("");
+    let mut roots = Vec::new();
+    for s in element_children(dom, removed, parent) {
+        if s == best || sibling_belongs(dom, removed, st, sc, s, best_class, top_score, threshold) {
+            roots.push(s);
+        }
+    }
+    Selection {
+        roots,
+        top: best,
+        top_score,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sibling_belongs(
+    dom: &Dom,
+    removed: &[bool],
+    st: &[Stats],
+    sc: &Scores,
+    s: u32,
+    best_class: &str,
+    top_score: f32,
+    threshold: f32,
+) -> bool {
+    let mut bonus = 0.0;
+    if !best_class.is_empty() && dom.attr(s, "class") == Some(best_class) {
+        bonus = top_score * 0.2;
+    }
+    if sc.candidate[s as usize] && sc.score[s as usize] + bonus >= threshold {
+        return true;
+    }
+    if dom.nodes[s as usize].tag == Tag::P {
+        let ld = st[s as usize].link_density();
+        let len = st[s as usize].chars;
+        if len > 80 && ld < 0.25 {
+            return true;
+        }
+        if len > 0 && len < 80 && ld == 0.0 {
+            let t = text::inner_text(dom, s, removed);
+            return t.ends_with('.') || t.contains(". ");
+        }
+    }
+    false
+}

@@ -1,0 +1,63 @@
+//! Small text helpers shared by the extraction stages.
+
+use super::dom::{Dom, Tag};
+
+/// The visible text of node `i`, white space collapsed and trimmed.
+pub fn inner_text(dom: &Dom, i: u32, removed: &[bool]) -> String {
+    let mut out = String::new();
+    let end = dom.nodes[i as usize].end as usize;
+    let mut j = i as usize;
+    while j < end {
+        if removed[j] {
+            j = dom.nodes[j].end as usize;
+            continue;
+        }
+        let n = &dom.nodes[j];
+        if n.tag == Tag::Text {
+            push_collapsed(&mut out, n.text);
+        } else if n.tag.is_block() || n.tag == Tag::Br {
+            push_space(&mut out);
+        }
+        j += 1;
+    }
+    out.trim_end().to_string()
+}
+
+/// Appends `s` with white-space runs folded to one space, never starting a line with one.
+pub fn push_collapsed(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c.is_whitespace() {
+            push_space(out);
+        } else if !c.is_control() {
+            out.push(c);
+        }
+    }
+}
+
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with([' ', '\n']) {
+        out.push(' ');
+    }
+}
+
+/// Token-overlap similarity of two strings (Readability's `_textSimilarity`):
+/// 1 minus the share of `b`'s token characters not found among `a`'s tokens.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let ta: Vec<String> = tokens(a);
+    let tb: Vec<String> = tokens(b);
+    if ta.is_empty() || tb.is_empty() {
+        return 0.0;
+    }
+    let unique: Vec<&String> = tb.iter().filter(|t| !ta.contains(t)).collect();
+    let total: usize = tb.iter().map(|t| t.len()).sum::<usize>() + tb.len() - 1;
+    let uniq: usize = unique.iter().map(|t| t.len()).sum::<usize>() + unique.len().saturating_sub(1);
+    1.0 - uniq as f32 / total as f32
+}
+
+fn tokens(s: &str) -> Vec<String> {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
