@@ -55,7 +55,12 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
             }
             let node = &dom.nodes[i];
             let name = node.el.map(|e| e.name()).unwrap_or("");
-            let conditional = matches!(node.tag, Tag::Form | Tag::Table | Tag::Ul | Tag::Div)
+            // Beyond Readability's list: figures and sections (teaser cards in the
+            // article column) and links wrapped around whole blocks (card links).
+            let conditional = matches!(
+                node.tag,
+                Tag::Form | Tag::Table | Tag::Ul | Tag::Div | Tag::Figure | Tag::Section | Tag::Article
+            ) || (node.tag == Tag::A && st[i].has_block)
                 || name == "fieldset";
             if !conditional || ctx.sheltered[k] || ctx.holds_data[k] {
                 continue;
