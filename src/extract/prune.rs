@@ -68,8 +68,9 @@ pub fn prune(
                 }
             }
         }
-        if !drop && flags.strip_unlikely && !sheltered[i] && !holds_page && node.tag != Tag::A {
-            drop = is_unlikely(dom, i as u32, &class_id, full);
+        if !drop && !sheltered[i] && !holds_page && node.tag != Tag::A {
+            drop = is_furniture(dom, i as u32, &class_id, full)
+                || (flags.strip_unlikely && is_unlikely(node.tag, &class_id));
         }
         if drop {
             removed[i] = true;
@@ -81,7 +82,11 @@ pub fn prune(
     out
 }
 
-fn is_unlikely(dom: &Dom, i: u32, class_id: &str, full: &[Stats]) -> bool {
+/// Furniture removed in every pass, strict or loose: navigation, asides,
+/// footers, forms and comment threads. Readability's looser retries let these
+/// back in and then prefer the longest result, which on short posts with long
+/// comment threads returns the comments.
+fn is_furniture(dom: &Dom, i: u32, class_id: &str, full: &[Stats]) -> bool {
     let node = &dom.nodes[i as usize];
     if let Some(role) = dom.attr(i, "role") {
         if rules::is_unlikely_role(role) {
@@ -100,9 +105,17 @@ fn is_unlikely(dom: &Dom, i: u32, class_id: &str, full: &[Stats]) -> bool {
         _ => {}
     }
     !class_id.is_empty()
-        && rules::UNLIKELY.is_match(class_id)
+        && rules::COMMENTS.is_match(class_id)
         && !rules::MAYBE_CANDIDATE.is_match(class_id)
         && !matches!(node.tag, Tag::Body | Tag::Article | Tag::Main)
+}
+
+/// Furniture by class/id vocabulary, removed in the strict pass only.
+fn is_unlikely(tag: Tag, class_id: &str) -> bool {
+    !class_id.is_empty()
+        && rules::UNLIKELY.is_match(class_id)
+        && !rules::MAYBE_CANDIDATE.is_match(class_id)
+        && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
 }
 
 fn is_byline(dom: &Dom, i: u32, class_id: &str, chars: u32) -> bool {
