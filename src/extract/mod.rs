@@ -40,6 +40,8 @@ struct Attempt {
     roots: Vec<u32>,
     lines: Vec<Line>,
     chars: usize,
+    /// Characters outside links, zero for a page of teasers.
+    prose: usize,
     byline: Option<String>,
 }
 
@@ -80,7 +82,14 @@ pub fn extract_body(doc: &scraper::Html, meta: &Metadata, opts: &Options) -> Bod
     for flags in LADDER {
         let a = attempt(&dom, &full, flags, title);
         let good = a.chars >= rules::RETRY_CHARS;
-        if best.as_ref().is_none_or(|b| a.chars > b.chars) {
+        // A looser pass lets furniture back in, so it must clearly beat a stricter one.
+        if best
+            .as_ref()
+            .is_none_or(|b| {
+                a.prose as f32 > b.prose as f32 * rules::RETRY_GAIN + 50.0
+                    || (b.chars == 0 && a.chars > 0)
+            })
+        {
             best = Some(a);
         }
         if good {
@@ -115,7 +124,13 @@ fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, title: Option<&str>) 
     drop_captions(dom, &sel.roots, &mut removed);
     let lines = assemble::lines(dom, &sel.roots, &removed, false);
     let chars = lines.iter().map(|l| l.text.chars().count()).sum();
+    let prose = if is_listing(&lines) {
+        0
+    } else {
+        lines.iter().map(|l| l.text.chars().count().saturating_sub(l.link_chars)).sum()
+    };
     Attempt {
+        prose,
         removed,
         roots: sel.roots,
         lines,

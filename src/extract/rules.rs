@@ -160,3 +160,6 @@ pub const TOP_CANDIDATES: usize = 5;
 pub const RETRY_CHARS: usize = 500;
 /// A class/id match is worth this many points.
 pub const CLASS_WEIGHT: f32 = 25.0;
+/// A looser retry replaces a stricter result only when it has this many times
+/// more prose: short posts otherwise lose to their own sidebars.
+pub const RETRY_GAIN: f32 = 1.5;
