@@ -455,8 +455,25 @@ fn check_fixture(exp: &Expected, bytes: &[u8], p: &mut Vec<String>) {
 
 /// The record a perfect extractor could return, built from the expectations.
 fn ideal_record(exp: &Expected) -> Article {
-    let mut blocks: Vec<String> = exp.contains_in_order.iter().map(|s| norm(s)).collect();
-    blocks.extend(exp.lines.iter().cloned());
+    // Passages in order, each written as its exact line where `lines` has
+    // one; then the lines no passage stood for.
+    let mut used = vec![false; exp.lines.len()];
+    let mut blocks: Vec<String> = Vec::new();
+    for passage in &exp.contains_in_order {
+        let n = norm(passage);
+        match exp.lines.iter().position(|l| norm(l) == n) {
+            Some(i) => {
+                used[i] = true;
+                blocks.push(exp.lines[i].clone());
+            }
+            None => blocks.push(n),
+        }
+    }
+    for (line, used) in exp.lines.iter().zip(used) {
+        if !used {
+            blocks.push(line.clone());
+        }
+    }
     let text = if exp.text_empty { String::new() } else { blocks.join("\n") };
     let meta = |k: &str| exp.meta.get(k).cloned().flatten();
     Article {
