@@ -70,17 +70,19 @@ const LADDER: [Flags; 4] = [
 ];
 
 /// Extracts the main content of a parsed page.
-pub fn extract_body(doc: &scraper::Html, meta: &Metadata, opts: &Options) -> Body {
+///
+/// The headline stays in the text when it sits inside the article: the
+/// labelled sets other than Readability's own count it as content.
+pub fn extract_body(doc: &scraper::Html, _meta: &Metadata, opts: &Options) -> Body {
     let dom = Dom::build(doc);
     if dom.is_empty() {
         return Body::default();
     }
     let none = vec![false; dom.len()];
     let full = stats::compute(&dom, &none);
-    let title = meta.title.as_deref();
     let mut best: Option<Attempt> = None;
     for flags in LADDER {
-        let a = attempt(&dom, &full, flags, title);
+        let a = attempt(&dom, &full, flags);
         let good = a.chars >= rules::RETRY_CHARS;
         // A looser pass lets furniture back in, so it must clearly beat a stricter one.
         if best
@@ -114,9 +116,9 @@ pub fn extract_body(doc: &scraper::Html, meta: &Metadata, opts: &Options) -> Bod
     body
 }
 
-fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, title: Option<&str>) -> Attempt {
+fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags) -> Attempt {
     let mut removed = vec![false; dom.len()];
-    let pruned = prune::prune(dom, full, flags, title, &mut removed);
+    let pruned = prune::prune(dom, full, flags, &mut removed);
     let mut st = stats::compute(dom, &removed);
     let sc = score::score(dom, &removed, &st, flags);
     let sel = select::select(dom, &removed, &st, &sc);

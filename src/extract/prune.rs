@@ -1,5 +1,5 @@
 //! Drops what is never article content before scoring: furniture by tag, role
-//! and class/id, bylines, and the headline that repeats the title.
+//! and class/id, and bylines.
 
 use super::dom::{Dom, Tag, NONE};
 use super::rules;
@@ -29,7 +29,6 @@ pub fn prune(
     dom: &Dom,
     full: &[Stats],
     flags: Flags,
-    title: Option<&str>,
     removed: &mut [bool],
 ) -> Pruned {
     let mut out = Pruned::default();
@@ -38,7 +37,6 @@ pub fn prune(
     // Elements inside tables or code are spared: old layouts put whole pages in
     // table cells with arbitrary class names, and code has its own vocabulary.
     let mut sheltered = vec![false; dom.len()];
-    let mut title_removed = false;
     let mut i = body;
     while i < dom.len() {
         let node = &dom.nodes[i];
@@ -60,13 +58,6 @@ pub fn prune(
                 out.byline = Some(text::inner_text(dom, i as u32, removed));
             }
             drop = true;
-        } else if !title_removed && matches!(node.tag, Tag::Heading(1) | Tag::Heading(2)) {
-            if let Some(t) = title {
-                if text::similarity(t, &text::inner_text(dom, i as u32, removed)) > 0.75 {
-                    title_removed = true;
-                    drop = true;
-                }
-            }
         }
         if !drop && !sheltered[i] && !holds_page && node.tag != Tag::A {
             drop = is_furniture(dom, i as u32, &class_id, full)

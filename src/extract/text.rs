@@ -39,25 +39,3 @@ fn push_space(out: &mut String) {
         out.push(' ');
     }
 }
-
-/// Token-overlap similarity of two strings (Readability's `_textSimilarity`):
-/// 1 minus the share of `b`'s token characters not found among `a`'s tokens.
-pub fn similarity(a: &str, b: &str) -> f32 {
-    let ta: Vec<String> = tokens(a);
-    let tb: Vec<String> = tokens(b);
-    if ta.is_empty() || tb.is_empty() {
-        return 0.0;
-    }
-    let unique: Vec<&String> = tb.iter().filter(|t| !ta.contains(t)).collect();
-    let total: usize = tb.iter().map(|t| t.len()).sum::<usize>() + tb.len() - 1;
-    let uniq: usize = unique.iter().map(|t| t.len()).sum::<usize>() + unique.len().saturating_sub(1);
-    1.0 - uniq as f32 / total as f32
-}
-
-fn tokens(s: &str) -> Vec<String> {
-    s.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
