@@ -108,6 +108,15 @@ pub fn run(args: EvalArgs) -> i32 {
 
     let extractor = Extractor::default();
     let progress = Progress::new(sets.iter().map(|s| s.records.len()).sum(), false);
+    // Extractor panics become error rows (see `predict`); one line each says
+    // where, instead of a backtrace per page burying the report.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {l}"));
+        eprintln!("copydesk: panic{place}");
+    }));
     let results: Vec<(String, Vec<PageResult>)> = sets
         .iter()
         .map(|set| {
@@ -132,6 +141,7 @@ pub fn run(args: EvalArgs) -> i32 {
         })
         .collect();
     progress.finish();
+    std::panic::set_hook(default_hook);
 
     for (name, pages) in &results {
         note_page_errors(name, pages, &notes);

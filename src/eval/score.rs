@@ -1,6 +1,7 @@
 //! One page at a time: run the extractor on a set's page and score its output
 //! against the page's truth.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -59,7 +60,9 @@ impl Prediction {
 
 /// Reads a page of `set` and extracts it, timing the extraction call only
 /// (reading the file and scoring are left out so pages/s compares with the
-/// peers' figures). An unreadable page gives an `io` failure.
+/// peers' figures). An unreadable page gives an `io` failure, and a panic in
+/// the extractor a `panic` failure: one bad page must not end a run over
+/// thousands.
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -80,12 +83,30 @@ pub fn predict(extractor: &Extractor, set: &EvalSet, record: &Record) -> Predict
         }
     };
     let start = Instant::now();
-    let article = extractor.extract_bytes(
-        &page.bytes,
-        page.content_type.as_deref(),
-        record.url.as_deref(),
-    );
+    // The extractor holds only its options, so nothing is left half-changed
+    // by a panic and it can go on to the next page.
+    let extracted = panic::catch_unwind(AssertUnwindSafe(|| {
+        extractor.extract_bytes(
+            &page.bytes,
+            page.content_type.as_deref(),
+            record.url.as_deref(),
+        )
+    }));
     let seconds = start.elapsed().as_secs_f64();
+    let article = match extracted {
+        Ok(article) => article,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "extractor panicked".to_owned());
+            return Prediction {
+                seconds: Some(seconds),
+                ..Prediction::failed("panic", message)
+            };
+        }
+    };
     Prediction {
         text: article.text,
         title: article.title,
