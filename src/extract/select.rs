@@ -12,10 +12,6 @@ use super::text;
 pub struct Selection {
     /// Subtree roots, in document order.
     pub roots: Vec<u32>,
-    /// The winning container.
-    pub top: u32,
-    /// Its score.
-    pub top_score: f32,
 }
 
 fn element_children(dom: &Dom, removed: &[bool], i: u32) -> Vec<u32> {
@@ -50,16 +46,12 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     let Some(&first) = top.first() else {
         return Selection {
             roots: element_children(dom, removed, body),
-            top: body,
-            top_score: 0.0,
         };
     };
     let mut best = first;
     if best == body {
         return Selection {
             roots: element_children(dom, removed, body),
-            top: body,
-            top_score: sc.score[body as usize],
         };
     }
     let best_score = sc.score[best as usize];
@@ -112,8 +104,6 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     if parent == NONE {
         return Selection {
             roots: vec![best],
-            top: best,
-            top_score,
         };
     }
     let threshold = (top_score * 0.2).max(10.0);
@@ -126,8 +116,6 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     }
     Selection {
         roots,
-        top: best,
-        top_score,
     }
 }
 
