@@ -419,6 +419,15 @@ fn check_fixture(exp: &Expected, bytes: &[u8], p: &mut Vec<String>) {
     }
 
     let source = decode_for_check(bytes);
+    // JSON-LD blocks must be valid JSON, or they test the wrong thing.
+    let doc = scraper::Html::parse_document(&source);
+    let ld = scraper::Selector::parse(r#"script[type="application/ld+json"]"#).expect("selector");
+    for (i, script) in doc.select(&ld).enumerate() {
+        let json: String = script.text().collect();
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
+            p.push(format!("JSON-LD block #{i} is not valid JSON: {e}"));
+        }
+    }
     let (visible, all) = page_texts(&source);
     let visible = norm(&visible);
     let all = norm(&all);
