@@ -13,6 +13,7 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
     let is_data = |i: usize| data_tables.binary_search(&(i as u32)).is_ok();
     // Always-furniture inside an article: its footer, asides, small share bars,
     // and headings whose class says they are not the article's.
+    let content_chars: u32 = roots.iter().map(|&r| st[r as usize].chars).sum();
     for &r in roots {
         let end = dom.nodes[r as usize].end as usize;
         let mut i = r as usize;
@@ -26,11 +27,11 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
                 Tag::Text => false,
                 Tag::Footer | Tag::Aside => i != r as usize,
                 Tag::Heading(1) | Tag::Heading(2) => class_weight(dom, i as u32, flags) < 0.0,
-                _ => {
-                    i != r as usize
-                        && st[i].chars < rules::RETRY_CHARS as u32
-                        && rules::SHARE.is_match(&dom.class_id(i as u32))
-                }
+                _ => i != r as usize && {
+                    let class_id = dom.class_id(i as u32);
+                    (st[i].chars < rules::RETRY_CHARS as u32 && rules::SHARE.is_match(&class_id))
+                        || (is_caption(&class_id, &st[i], content_chars))
+                },
             };
             if drop {
                 remove(dom, removed, st, i as u32);
@@ -122,6 +123,12 @@ impl Context {
         }
         c
     }
+}
+
+/// A caption or credit line: small, and small beside the content it annotates
+/// (on slideshow pages the "caption" is the story, and stays).
+fn is_caption(class_id: &str, s: &Stats, content_chars: u32) -> bool {
+    s.chars < 400 && s.p < 2 && s.chars * 4 < content_chars && rules::CAPTION.is_match(class_id)
 }
 
 fn remove(dom: &Dom, removed: &mut [bool], st: &mut [Stats], i: u32) {

@@ -83,6 +83,7 @@ pub fn extract_body(doc: &scraper::Html, _meta: &Metadata, opts: &Options) -> Bo
     let mut best: Option<Attempt> = None;
     for flags in LADDER {
         let a = attempt(&dom, &full, flags);
+        if std::env::var("CDDEBUG").is_ok() { eprintln!("DEBUG attempt {:?} chars {} prose {} roots {:?}", flags, a.chars, a.prose, a.roots.iter().map(|&r| (r, dom.nodes[r as usize].el.map(|e| e.name()), dom.class_id(r))).collect::<Vec<_>>()); }
         let good = a.chars >= rules::RETRY_CHARS;
         // A looser pass lets furniture back in, so it must clearly beat a stricter one.
         if best
@@ -153,7 +154,8 @@ fn drop_captions(dom: &Dom, roots: &[u32], removed: &mut [bool]) {
 }
 
 /// A page of teasers (a home page, a section front) rather than an article:
-/// most of its lines are links and none reads as a paragraph of prose.
+/// most of its lines are links and none reads as a paragraph of prose
+/// (teaser standfirsts stay under [`rules::PROSE_LINE_CHARS`]).
 fn is_listing(lines: &[Line]) -> bool {
     if lines.is_empty() {
         return false;
@@ -165,6 +167,6 @@ fn is_listing(lines: &[Line]) -> bool {
         .count();
     let prose = lines
         .iter()
-        .any(|l| l.link_chars == 0 && l.text.chars().count() >= 300);
+        .any(|l| l.text.chars().count().saturating_sub(l.link_chars) >= rules::PROSE_LINE_CHARS);
     total > 0 && !prose && linked * 2 >= lines.len() && lines.len() >= 6
 }

@@ -49,7 +49,8 @@ pub fn prune(
             i += 1;
             continue;
         }
-        let class_id = dom.class_id(i as u32);
+        let raw_class_id = raw_class_id(dom, i as u32);
+        let class_id = raw_class_id.to_ascii_lowercase();
         // A container holding most of the page's text is the page, whatever it is called.
         let holds_page = full[i].chars * 4 > body_chars * 3;
         let mut drop = false;
@@ -59,9 +60,12 @@ pub fn prune(
             }
             drop = true;
         }
-        if !drop && !sheltered[i] && !holds_page && node.tag != Tag::A {
-            drop = is_furniture(dom, i as u32, &class_id, full)
-                || (flags.strip_unlikely && is_unlikely(node.tag, &class_id));
+        if !drop && !holds_page {
+            drop = is_furniture(dom, i as u32, &class_id, &raw_class_id, full)
+                || (flags.strip_unlikely
+                    && !sheltered[i]
+                    && !(node.tag == Tag::A && in_prose(dom, i as u32))
+                    && is_unlikely(node.tag, &class_id, full[i].chars, body_chars));
         }
         if drop {
             removed[i] = true;
@@ -77,36 +81,61 @@ pub fn prune(
 /// footers, forms and comment threads. Readability's looser retries let these
 /// back in and then prefer the longest result, which on short posts with long
 /// comment threads returns the comments.
-fn is_furniture(dom: &Dom, i: u32, class_id: &str, full: &[Stats]) -> bool {
+fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) -> bool {
     let node = &dom.nodes[i as usize];
+    if class_id.is_empty() {
+        return matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer) || is_control_form(node.tag, &full[i as usize]);
+    }
+    if rules::class_tokens(raw).any(|t| rules::is_ad_token(&t)) && full[i as usize].chars < 200 {
+        return true;
+    }
     if let Some(role) = dom.attr(i, "role") {
         if rules::is_unlikely_role(role) {
             return true;
         }
     }
-    match node.tag {
-        Tag::Nav | Tag::Aside | Tag::Footer => return true,
-        Tag::Form => {
-            // Whole-page <form> wrappers (ASP.NET) hold prose; real forms hold controls.
-            let s = &full[i as usize];
-            if s.input > 0 && s.chars < 2000 {
-                return true;
-            }
-        }
-        _ => {}
+    if matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer) || is_control_form(node.tag, &full[i as usize]) {
+        return true;
     }
-    !class_id.is_empty()
-        && rules::COMMENTS.is_match(class_id)
+    rules::COMMENTS.is_match(class_id)
         && !rules::MAYBE_CANDIDATE.is_match(class_id)
         && !matches!(node.tag, Tag::Body | Tag::Article | Tag::Main)
 }
 
+/// Whole-page `<form>` wrappers (ASP.NET) hold prose; real forms hold controls.
+fn is_control_form(tag: Tag, s: &Stats) -> bool {
+    tag == Tag::Form && s.input > 0 && s.chars < 2000
+}
+
 /// Furniture by class/id vocabulary, removed in the strict pass only.
-fn is_unlikely(tag: Tag, class_id: &str) -> bool {
+///
+/// Readability spares any element whose class also says "article" or
+/// "content"; modern class names put the block's name first
+/// (`article-related`, `ArticleTags`), so that rescue only holds for
+/// containers large enough to be the page's main column.
+fn is_unlikely(tag: Tag, class_id: &str, chars: u32, body_chars: u32) -> bool {
     !class_id.is_empty()
         && rules::UNLIKELY.is_match(class_id)
-        && !rules::MAYBE_CANDIDATE.is_match(class_id)
+        && !(rules::MAYBE_CANDIDATE.is_match(class_id) && chars * 10 >= body_chars * 3)
         && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
+}
+
+/// True for a link inside running text, whose class names say nothing about the page.
+fn in_prose(dom: &Dom, i: u32) -> bool {
+    let p = dom.nodes[i as usize].parent;
+    p != NONE && matches!(dom.nodes[p as usize].tag, Tag::P | Tag::Li | Tag::Heading(_) | Tag::Td | Tag::Blockquote)
+}
+
+/// The raw `class` and `id` of element `i`, space-separated.
+fn raw_class_id(dom: &Dom, i: u32) -> String {
+    let mut s = String::new();
+    for name in ["class", "id"] {
+        if let Some(v) = dom.attr(i, name) {
+            s.push_str(v);
+            s.push(' ');
+        }
+    }
+    s
 }
 
 fn is_byline(dom: &Dom, i: u32, class_id: &str, chars: u32) -> bool {

@@ -92,7 +92,7 @@ pub fn is_comma(c: char) -> bool {
 /// rails, consent banners, audio players).
 pub static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|newsletter|subscri|donat|membership|paywall|cookie|consent|recommend|share|sharing|promo|outbrain|taboola|audio-player|listen|most-popular|mostpopular|trending|signup|sign-up|newsfeed|news-feed|feed-|-feed|editors-pick|editorspick|more-news|morenews|read-more|readmore|you-may|also-like|toolbar|navbar|masthead|topbar",
+        r"(?i)-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|newsletter|subscri|donat|membership|paywall|cookie|consent|recommend|share|sharing|promo|outbrain|taboola|audio-player|listen|most-popular|mostpopular|trending|signup|sign-up|newsfeed|news-feed|feed-|-feed|editors-pick|editorspick|more-news|morenews|read-more|readmore|you-may|also-like|toolbar|navbar|masthead|topbar|author-bio|author-box|author-info|author-description|author-card|about-author|about-the-author|authorbio|bio-box|tags|tag-list|taglist|keywords|topics|corrections|print|breadcrumbs|pagination|back-to-top|backtotop|skip",
     )
     .expect("valid regex")
 });
@@ -150,6 +150,57 @@ pub static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)comment|disqus|respond|replies|discussion").expect("valid regex")
 });
 
+/// Class/id words (whole tokens of a class name split at `-`, `_` and case
+/// changes) of advertising slots, which are furniture on every page.
+pub fn is_ad_token(t: &str) -> bool {
+    matches!(
+        t,
+        "ad" | "ads"
+            | "advert"
+            | "adverts"
+            | "advertisement"
+            | "advertising"
+            | "adslot"
+            | "adunit"
+            | "adsense"
+            | "mpu"
+            | "dfp"
+            | "gpt"
+            | "sponsored"
+            | "superbanner"
+            | "billboard"
+            | "leaderboard"
+    )
+}
+
+/// Class/id words of picture captions and credits, and of small labels that
+/// sit on top of content (badges, reading time): they describe the page, not the story.
+pub static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)caption|credit|readtime|read-time|reading-time|readingtime|__reading|badge|photo-source|image-source")
+        .expect("valid regex")
+});
+
+/// Splits a class/id string into lower-case word tokens (`c-ad__label` →
+/// `c`, `ad`, `label`; `ArticleTags` → `article`, `tags`).
+pub fn class_tokens(raw: &str) -> impl Iterator<Item = String> + '_ {
+    raw.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| {
+            let mut parts = Vec::new();
+            let mut cur = String::new();
+            let mut prev_lower = false;
+            for c in w.chars() {
+                if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                    parts.push(std::mem::take(&mut cur));
+                }
+                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                cur.push(c.to_ascii_lowercase());
+            }
+            parts.push(cur);
+            parts
+        })
+}
+
 /// Paragraphs shorter than this (in characters) do not vote for their ancestors.
 pub const MIN_PARAGRAPH_CHARS: u32 = 25;
 /// How many ancestor levels a paragraph's score reaches.
@@ -163,3 +214,6 @@ pub const CLASS_WEIGHT: f32 = 25.0;
 /// A looser retry replaces a stricter result only when it has this many times
 /// more prose: short posts otherwise lose to their own sidebars.
 pub const RETRY_GAIN: f32 = 1.5;
+/// Characters outside links that make a line a paragraph of prose rather
+/// than a teaser's standfirst.
+pub const PROSE_LINE_CHARS: usize = 200;
