@@ -63,7 +63,9 @@ struct Walker<'d, 'a> {
 impl Walker<'_, '_> {
     fn flush(&mut self) {
         let t = self.cur.trim();
-        if !t.is_empty() && !(self.markdown && matches!(t, "-" | "*" | ">" | "|")) {
+        // A Markdown prefix with nothing after it is an empty block.
+        let bare_prefix = self.markdown && matches!(t, "-" | "*" | ">" | "|");
+        if !t.is_empty() && !bare_prefix {
             let text = if self.kind == Kind::Code {
                 self.cur.trim_end().to_string()
             } else {

@@ -5,6 +5,10 @@
 //! and per-node statistics, so a retry with looser rules costs a few linear
 //! passes, not a re-parse.
 
+// Node facts live in parallel vectors indexed by arena position; index loops
+// over ranges of positions are the natural form here.
+#![allow(clippy::needless_range_loop)]
+
 pub mod assemble;
 mod clean;
 pub mod dom;

@@ -114,9 +114,10 @@ fn is_control_form(tag: Tag, s: &Stats) -> bool {
 /// (`article-related`, `ArticleTags`), so that rescue only holds for
 /// containers large enough to be the page's main column.
 fn is_unlikely(tag: Tag, class_id: &str, chars: u32, body_chars: u32) -> bool {
+    let rescued = rules::MAYBE_CANDIDATE.is_match(class_id) && chars * 10 >= body_chars * 3;
     !class_id.is_empty()
         && rules::UNLIKELY.is_match(class_id)
-        && !(rules::MAYBE_CANDIDATE.is_match(class_id) && chars * 10 >= body_chars * 3)
+        && !rescued
         && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
 }
 
