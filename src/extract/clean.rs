@@ -60,7 +60,7 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
             // article column) and links wrapped around whole blocks (card links).
             let conditional = matches!(
                 node.tag,
-                Tag::Form | Tag::Table | Tag::Ul | Tag::Div | Tag::Figure | Tag::Section | Tag::Article
+                Tag::Form | Tag::Table | Tag::Ul | Tag::Ol | Tag::Div | Tag::Figure | Tag::Section | Tag::Article
             ) || (node.tag == Tag::A && st[i].has_block)
                 || name == "fieldset";
             if !conditional || ctx.sheltered[k] || ctx.holds_data[k] {
@@ -185,6 +185,9 @@ fn should_remove(dom: &Dom, st: &[Stats], i: u32, flags: Flags, in_figure: bool)
         || (s.embed == 1 && len < 75)
         || s.embed > 1
         || (img == 0.0 && text_density == 0.0);
+    // A list made of links (related stories, key events, a table of contents)
+    // points elsewhere; Readability keeps such lists, readers skip them.
+    let bad = bad || (is_list && weight < 25.0 && s.all_link_chars as f32 > s.chars as f32 * rules::LINK_LIST_DENSITY);
     if is_list && bad {
         // Image galleries are lists whose items are each one picture.
         let kids: Vec<u32> = dom.children(i).collect();

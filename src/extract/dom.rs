@@ -214,6 +214,9 @@ impl<'a> Dom<'a> {
                 chars,
                 commas,
             });
+            if el.is_some_and(|e| rules::is_control(e.name())) {
+                continue;
+            }
             // Push children in reverse so the first child is visited next.
             let mut child = node.last_child();
             while let Some(c) = child {

@@ -34,8 +34,9 @@ pub fn prune(
     let mut out = Pruned::default();
     let body = dom.body as usize;
     let body_chars = full[body].chars.max(1);
-    // Elements inside tables or code are spared: old layouts put whole pages in
-    // table cells with arbitrary class names, and code has its own vocabulary.
+    // Elements inside code are spared: code has its own vocabulary. (Readability
+    // also spares table cells, for old table layouts; the `holds_page` guard
+    // below protects those layouts' main cell without sparing their sidebars.)
     let mut sheltered = vec![false; dom.len()];
     let mut i = body;
     while i < dom.len() {
@@ -43,7 +44,7 @@ pub fn prune(
         let p = node.parent;
         if p != NONE {
             let pt = dom.nodes[p as usize].tag;
-            sheltered[i] = sheltered[p as usize] || matches!(pt, Tag::Table | Tag::Pre | Tag::Code);
+            sheltered[i] = sheltered[p as usize] || matches!(pt, Tag::Pre | Tag::Code);
         }
         if node.tag == Tag::Text || i == body {
             i += 1;
@@ -83,6 +84,9 @@ pub fn prune(
 /// comment threads returns the comments.
 fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) -> bool {
     let node = &dom.nodes[i as usize];
+    if node.tag == Tag::A && is_anchor_glyph(dom, i, full[i as usize].chars) {
+        return true;
+    }
     if class_id.is_empty() {
         return matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer) || is_control_form(node.tag, &full[i as usize]);
     }
@@ -100,6 +104,13 @@ fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) ->
     rules::COMMENTS.is_match(class_id)
         && !rules::MAYBE_CANDIDATE.is_match(class_id)
         && !matches!(node.tag, Tag::Body | Tag::Article | Tag::Main)
+}
+
+/// A permalink glyph ("#", "¶", "§", "🔗") that blogs append to headings.
+fn is_anchor_glyph(dom: &Dom, i: u32, chars: u32) -> bool {
+    chars <= 2
+        && dom.attr(i, "href").is_some_and(|h| h.starts_with('#'))
+        && !super::text::inner_text(dom, i, &[]).chars().any(char::is_alphanumeric)
 }
 
 /// Whole-page `<form>` wrappers (ASP.NET) hold prose; real forms hold controls.

@@ -31,13 +31,14 @@ pub fn is_never_content(name: &str) -> bool {
             | "source"
             | "track"
             | "param"
-            | "select"
-            | "option"
-            | "textarea"
-            | "input"
-            | "button"
             | "dialog"
     )
+}
+
+/// Form controls: kept as childless nodes, because how many a block holds
+/// tells a form from prose, but their labels and options are never text.
+pub fn is_control(name: &str) -> bool {
+    matches!(name, "select" | "option" | "textarea" | "input" | "button")
 }
 
 /// Matches inline styles that hide an element.
@@ -176,7 +177,7 @@ pub fn is_ad_token(t: &str) -> bool {
 /// Class/id words of picture captions and credits, and of small labels that
 /// sit on top of content (badges, reading time): they describe the page, not the story.
 pub static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)caption|credit|readtime|read-time|reading-time|readingtime|__reading|badge|photo-source|image-source")
+    Regex::new(r"(?i)caption|credit|readtime|read-time|reading-time|readingtime|__reading|badge|photo-source|image-source|kicker|eyebrow|overline")
         .expect("valid regex")
 });
 
@@ -217,3 +218,5 @@ pub const RETRY_GAIN: f32 = 1.5;
 /// Characters outside links that make a line a paragraph of prose rather
 /// than a teaser's standfirst.
 pub const PROSE_LINE_CHARS: usize = 200;
+/// Share of a list's text inside links above which the list is navigation.
+pub const LINK_LIST_DENSITY: f32 = 0.8;

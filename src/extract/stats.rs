@@ -9,6 +9,8 @@ pub struct Stats {
     pub chars: u32,
     /// Text characters inside links (in-page `#` links weighted down).
     pub link_chars: f32,
+    /// Text characters inside links of any kind, unweighted.
+    pub all_link_chars: u32,
     /// Commas in the text.
     pub commas: u32,
     /// `<p>` descendants.
@@ -45,6 +47,7 @@ impl Stats {
     fn add(&mut self, o: &Stats) {
         self.chars += o.chars;
         self.link_chars += o.link_chars;
+        self.all_link_chars += o.all_link_chars;
         self.commas += o.commas;
         self.p += o.p;
         self.img += o.img;
@@ -60,6 +63,7 @@ impl Stats {
     fn sub(&mut self, o: &Stats) {
         self.chars = self.chars.saturating_sub(o.chars);
         self.link_chars = (self.link_chars - o.link_chars).max(0.0);
+        self.all_link_chars = self.all_link_chars.saturating_sub(o.all_link_chars);
         self.commas = self.commas.saturating_sub(o.commas);
         self.p = self.p.saturating_sub(o.p);
         self.img = self.img.saturating_sub(o.img);
@@ -113,6 +117,7 @@ pub fn compute(dom: &Dom, removed: &[bool]) -> Vec<Stats> {
                     _ => 1.0,
                 };
                 s.link_chars = s.chars as f32 * w;
+                s.all_link_chars = s.chars;
             }
             _ => {}
         }

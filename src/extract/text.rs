@@ -2,13 +2,14 @@
 
 use super::dom::{Dom, Tag};
 
-/// The visible text of node `i`, white space collapsed and trimmed.
+/// The visible text of node `i`, white space collapsed and trimmed; nodes
+/// flagged in `removed` (which may be shorter than the arena) are skipped.
 pub fn inner_text(dom: &Dom, i: u32, removed: &[bool]) -> String {
     let mut out = String::new();
     let end = dom.nodes[i as usize].end as usize;
     let mut j = i as usize;
     while j < end {
-        if removed[j] {
+        if removed.get(j).copied().unwrap_or(false) {
             j = dom.nodes[j].end as usize;
             continue;
         }
