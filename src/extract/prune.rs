@@ -115,7 +115,7 @@ fn is_anchor_glyph(dom: &Dom, i: u32, chars: u32) -> bool {
 
 /// Whole-page `<form>` wrappers (ASP.NET) hold prose; real forms hold controls.
 fn is_control_form(tag: Tag, s: &Stats) -> bool {
-    tag == Tag::Form && s.input > 0 && s.chars < 2000
+    tag == Tag::Form && s.input > 0 && s.chars < 2000 && s.p < 3
 }
 
 /// Furniture by class/id vocabulary, removed in the strict pass only.

@@ -61,6 +61,9 @@ pub fn is_hidden(e: &Element) -> bool {
     if e.attr("hidden").is_some() {
         return true;
     }
+    if e.name() == "input" && e.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("hidden")) {
+        return true;
+    }
     if let Some(v) = e.attr("aria-hidden") {
         // Some sites put aria-hidden on decorative wrappers of lead images
         // whose fallback holds real content; Readability keeps those too.
