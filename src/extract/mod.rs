@@ -21,7 +21,7 @@ mod text;
 
 use crate::metadata::Metadata;
 use crate::Options;
-use assemble::Line;
+use assemble::{Kind, Line};
 use dom::Dom;
 use prune::Flags;
 
@@ -157,20 +157,31 @@ fn drop_captions(dom: &Dom, roots: &[u32], removed: &mut [bool]) {
     }
 }
 
-/// A page of teasers (a home page, a section front) rather than an article:
-/// most of its lines are links and none reads as a paragraph of prose
-/// (teaser standfirsts stay under [`rules::PROSE_LINE_CHARS`]).
+/// A page of teasers (a home page, a section front) rather than an article.
+///
+/// Two shapes give it away: most lines are links and none reads as a
+/// paragraph of prose (teaser standfirsts stay under
+/// [`rules::PROSE_LINE_CHARS`]); or most headings are links, each followed by
+/// only a standfirst's worth of text. Articles rarely link their own
+/// subheadings, and a blog's front page of full posts has long text under each.
 fn is_listing(lines: &[Line]) -> bool {
-    if lines.is_empty() {
-        return false;
-    }
-    let total: usize = lines.iter().map(|l| l.text.chars().count()).sum();
-    let linked: usize = lines
-        .iter()
-        .filter(|l| l.link_chars * 2 > l.text.chars().count())
-        .count();
+    let len = |l: &Line| l.text.chars().count();
+    let linked = |l: &Line| l.link_chars * 2 > len(l);
+    let link_lines = lines.iter().filter(|l| linked(l)).count();
     let prose = lines
         .iter()
-        .any(|l| l.text.chars().count().saturating_sub(l.link_chars) >= rules::PROSE_LINE_CHARS);
-    total > 0 && !prose && linked * 2 >= lines.len() && lines.len() >= 6
+        .any(|l| len(l).saturating_sub(l.link_chars) >= rules::PROSE_LINE_CHARS);
+    if !prose && link_lines * 2 >= lines.len() && lines.len() >= 6 {
+        return true;
+    }
+    let headings = lines.iter().filter(|l| matches!(l.kind, Kind::Heading(_)));
+    let (n_headings, n_linked) = headings.fold((0, 0), |(n, k), l| (n + 1, k + linked(l) as usize));
+    let body: usize = lines
+        .iter()
+        .filter(|l| !matches!(l.kind, Kind::Heading(_)))
+        .map(len)
+        .sum();
+    n_linked >= rules::LISTING_MIN_TEASERS
+        && n_linked * 10 >= n_headings * 7
+        && body < n_linked * rules::TEASER_CHARS
 }

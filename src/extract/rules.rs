@@ -223,3 +223,7 @@ pub const RETRY_GAIN: f32 = 1.5;
 pub const PROSE_LINE_CHARS: usize = 200;
 /// Share of a list's text inside links above which the list is navigation.
 pub const LINK_LIST_DENSITY: f32 = 0.8;
+/// Linked headings that make a page a list of teasers.
+pub const LISTING_MIN_TEASERS: usize = 4;
+/// Text per linked heading below which the page is teasers, not posts.
+pub const TEASER_CHARS: usize = 400;
