@@ -69,7 +69,7 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
             if node.tag == Tag::Table && is_data(i) {
                 continue;
             }
-            if node.tag == Tag::Div && !st[i].has_block {
+            if node.tag == Tag::Div && !st[i].has_block && st[i].input == 0 {
                 // A div of phrasing only is a paragraph, which is never cleaned this way.
                 continue;
             }

@@ -129,7 +129,8 @@ fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags) -> Attempt {
     let sel = select::select(dom, &removed, &st, &sc);
     clean::clean(dom, &sel.roots, &mut removed, &mut st, flags);
     drop_captions(dom, &sel.roots, &mut removed);
-    let lines = assemble::lines(dom, &sel.roots, &removed, false);
+    let mut lines = assemble::lines(dom, &sel.roots, &removed, false);
+    trim_edges(&mut lines);
     let chars = lines.iter().map(|l| l.text.chars().count()).sum();
     let prose = if is_listing(&lines) {
         0
@@ -144,6 +145,30 @@ fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags) -> Attempt {
         chars,
         byline: pruned.byline,
     }
+}
+
+/// Drops page furniture left at the edges of the content: link lines before
+/// the first paragraph (breadcrumbs, section links), and link lines or
+/// unfinished short labels ("More news:", "Comments (2)") after the last.
+/// Headings stay at the top, where the headline is often a permalink.
+fn trim_edges(lines: &mut Vec<Line>) {
+    let len = |l: &Line| l.text.chars().count();
+    let linky = |l: &Line| l.link_chars * 2 >= len(l);
+    // Only what lies outside the solid lines is trimmed: a page of nothing but
+    // labels or links (a short note, a link list) keeps what it has.
+    let solid = |l: &Line| {
+        l.kind == Kind::Code
+            || (!linky(l) && (len(l) >= rules::LABEL_CHARS || l.text.ends_with(rules::SENTENCE_END)))
+    };
+    let Some(last) = lines.iter().rposition(solid) else {
+        return;
+    };
+    lines.truncate(last + 1);
+    let lead = lines
+        .iter()
+        .take_while(|l| linky(l) && !matches!(l.kind, Kind::Heading(_)))
+        .count();
+    lines.drain(..lead);
 }
 
 /// Captions describe a picture, not the story; they stay out of the text.

@@ -227,3 +227,7 @@ pub const LINK_LIST_DENSITY: f32 = 0.8;
 pub const LISTING_MIN_TEASERS: usize = 4;
 /// Text per linked heading below which the page is teasers, not posts.
 pub const TEASER_CHARS: usize = 400;
+/// A trailing line shorter than this without closing punctuation is a label.
+pub const LABEL_CHARS: usize = 40;
+/// Characters that close a sentence (or a quoted one), in the scripts we meet.
+pub const SENTENCE_END: &[char] = &['.', '!', '?', '…', '"', '”', '»', '。', '！', '？', ')', '”', '’', '\'', '؟', '।'];
