@@ -184,7 +184,10 @@ fn should_remove(dom: &Dom, st: &[Stats], i: u32, flags: Flags, in_figure: bool)
         || (weight >= 25.0 && ld > 0.5)
         || (s.embed == 1 && len < 75)
         || s.embed > 1
-        || (img == 0.0 && text_density == 0.0);
+        || (img == 0.0 && text_density == 0.0)
+        // A picture with a line under it and no paragraph: a figure in
+        // table or div clothing, whose text is a caption.
+        || (img >= 1.0 && p == 0.0 && len < 150 && weight < 25.0 && matches!(tag, Tag::Table | Tag::Div | Tag::Figure));
     // A list made of links (related stories, key events, a table of contents)
     // points elsewhere; Readability keeps such lists, readers skip them.
     let bad = bad || (is_list && weight < 25.0 && s.all_link_chars as f32 > s.chars as f32 * rules::LINK_LIST_DENSITY);

@@ -180,7 +180,7 @@ pub fn is_ad_token(t: &str) -> bool {
 /// Class/id words of picture captions and credits, and of small labels that
 /// sit on top of content (badges, reading time): they describe the page, not the story.
 pub static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)caption|credit|readtime|read-time|reading-time|readingtime|__reading|badge|photo-source|image-source|kicker|eyebrow|overline")
+    Regex::new(r"(?i)caption|credit|readtime|read-time|reading-time|readingtime|__reading|badge|photo-source|image-source|kicker|eyebrow|overline|views|view-count|viewcount|hits-count|pageviews")
         .expect("valid regex")
 });
 
@@ -230,4 +230,4 @@ pub const TEASER_CHARS: usize = 400;
 /// A trailing line shorter than this without closing punctuation is a label.
 pub const LABEL_CHARS: usize = 40;
 /// Characters that close a sentence (or a quoted one), in the scripts we meet.
-pub const SENTENCE_END: &[char] = &['.', '!', '?', '…', '"', '”', '»', '。', '！', '？', ')', '”', '’', '\'', '؟', '।'];
+pub const SENTENCE_END: &[char] = &['.', '!', '?', '…', '"', '”', '»', '。', '！', '？', '’', '\'', '؟', '।'];

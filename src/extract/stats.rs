@@ -142,7 +142,8 @@ fn lift(tag: Tag, s: Stats) -> Stats {
             up.li += 1;
             up.li_chars = s.chars;
         }
-        Tag::Input | Tag::Button => up.input += 1,
+        // Buttons ("Copy" on code blocks, "Share") are not a form's fields.
+        Tag::Input => up.input += 1,
         Tag::Embed => up.embed += 1,
         Tag::Heading(_) => up.heading_chars = s.chars,
         _ => {}
