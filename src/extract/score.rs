@@ -151,8 +151,20 @@ pub fn score(dom: &Dom, removed: &[bool], st: &[Stats], flags: Flags) -> Scores 
             } else {
                 vote(dom, &mut sc, &wrapper, node.parent, st[i].chars, st[i].commas, flags);
             }
-        } else if whole_votes {
-            vote(dom, &mut sc, &wrapper, node.parent, st[i].chars, st[i].commas, flags);
+        } else {
+            if whole_votes {
+                vote(dom, &mut sc, &wrapper, node.parent, st[i].chars, st[i].commas, flags);
+            }
+            // Text split by `<br><br>` reads as paragraphs wherever it sits
+            // (blockquote, td, body): old pages had no <p> at all.
+            if tag != Tag::Text {
+                let (runs, split) = runs(dom, removed, st, i as u32);
+                if split {
+                    for r in runs {
+                        vote(dom, &mut sc, &wrapper, i as u32, r.chars, r.commas, flags);
+                    }
+                }
+            }
         }
         i += 1;
     }
