@@ -98,7 +98,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<String, Error>
 /// assert!(d.text.contains("Привет"));
 /// # Ok::<(), copydesk::Error>(())
 /// ```
-pub fn decode_with_encoding(bytes: &[u8], content_type: Option<&str>, url: Option<&str>) -> Result<Decoded, Error> {
+pub fn decode_with_encoding(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: Option<&str>,
+) -> Result<Decoded, Error> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(finish(&bytes[bom_len..], encoding, Source::Bom));
     }
@@ -203,14 +207,17 @@ fn prescan_meta(bytes: &[u8]) -> Option<&'static Encoding> {
         if rest.starts_with(b"<!--") {
             // "-->" may share its dashes with the opener ("<!-->").
             i += 2 + find(&rest[2..], b"-->").map_or(rest.len(), |p| p + 3);
-        } else if starts_with_ci(rest, b"<meta") && rest.get(5).is_some_and(|&b| is_ws(b) || b == b'/') {
+        } else if starts_with_ci(rest, b"<meta")
+            && rest.get(5).is_some_and(|&b| is_ws(b) || b == b'/')
+        {
             i += 5;
             if let Some(encoding) = meta_charset(buf, &mut i) {
                 return Some(encoding);
             }
         } else if rest.len() > 1
             && rest[0] == b'<'
-            && (rest[1].is_ascii_alphabetic() || (rest[1] == b'/' && rest.get(2).is_some_and(u8::is_ascii_alphabetic)))
+            && (rest[1].is_ascii_alphabetic()
+                || (rest[1] == b'/' && rest.get(2).is_some_and(u8::is_ascii_alphabetic)))
         {
             // Skip the tag name, then its attributes, so that a '>' or a
             // "<meta" inside a quoted value is not mistaken for markup.
@@ -378,7 +385,10 @@ fn sniff_bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     const SIGNATURES: &[(&[u8], &str)] = &[
         (b"\x1f\x8b", "gzip data; was the body left compressed?"),
-        (b"\x28\xb5\x2f\xfd", "zstd data; was the body left compressed?"),
+        (
+            b"\x28\xb5\x2f\xfd",
+            "zstd data; was the body left compressed?",
+        ),
         (b"PK\x03\x04", "zip archive"),
         (b"%PDF-", "PDF document"),
         (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -404,7 +414,8 @@ fn top_level_domain(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let host = parsed.host_str()?;
     let tld = host.trim_end_matches('.').rsplit('.').next()?;
-    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphabetic())).then(|| tld.to_ascii_lowercase())
+    (!tld.is_empty() && tld.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then(|| tld.to_ascii_lowercase())
 }
 
 fn is_ws(b: u8) -> bool {
@@ -421,7 +432,9 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn starts_with_ci(s: &[u8], prefix: &[u8]) -> bool {
@@ -444,7 +457,12 @@ mod tests {
 
     #[test]
     fn utf8_bom_is_removed() {
-        let d = decode_with_encoding(b"\xef\xbb\xbf<p>h\xc3\xa9</p>", Some("text/html; charset=windows-1252"), None).unwrap();
+        let d = decode_with_encoding(
+            b"\xef\xbb\xbf<p>h\xc3\xa9</p>",
+            Some("text/html; charset=windows-1252"),
+            None,
+        )
+        .unwrap();
         assert_eq!(d.text, "<p>hé</p>");
         assert_eq!((d.encoding, d.source), (UTF_8, Source::Bom));
     }
@@ -474,14 +492,18 @@ mod tests {
     #[test]
     fn header_charset_wins_over_meta() {
         let bytes = page(r#"<meta charset="iso-8859-2">"#, CYRILLIC_1251);
-        let d = decode_with_encoding(&bytes, Some("text/html; charset=\"Windows-1251\""), None).unwrap();
+        let d = decode_with_encoding(&bytes, Some("text/html; charset=\"Windows-1251\""), None)
+            .unwrap();
         assert_eq!((d.encoding, d.source), (WINDOWS_1251, Source::ContentType));
         assert!(d.text.contains("Привет, мир"));
     }
 
     #[test]
     fn meta_charset_windows_1251() {
-        let bytes = page(r#"<title>t</title><meta charset=windows-1251>"#, CYRILLIC_1251);
+        let bytes = page(
+            r#"<title>t</title><meta charset=windows-1251>"#,
+            CYRILLIC_1251,
+        );
         let d = decode_with_encoding(&bytes, Some("text/html"), None).unwrap();
         assert_eq!((d.encoding, d.source), (WINDOWS_1251, Source::Meta));
         assert!(d.text.contains("Привет, мир"));
@@ -523,7 +545,12 @@ mod tests {
 
     #[test]
     fn iso_8859_1_label_is_windows_1252() {
-        let d = decode_with_encoding(&page("", b"\x93quoted\x94 caf\xe9"), Some("text/html; charset=ISO-8859-1"), None).unwrap();
+        let d = decode_with_encoding(
+            &page("", b"\x93quoted\x94 caf\xe9"),
+            Some("text/html; charset=ISO-8859-1"),
+            None,
+        )
+        .unwrap();
         assert_eq!(d.encoding, WINDOWS_1252);
         assert!(d.text.contains("\u{201c}quoted\u{201d} café"));
     }
@@ -565,13 +592,21 @@ mod tests {
 
     #[test]
     fn replacement_label_is_ignored() {
-        let d = decode_with_encoding(b"<p>plain</p>", Some("text/html; charset=iso-2022-kr"), None).unwrap();
+        let d = decode_with_encoding(
+            b"<p>plain</p>",
+            Some("text/html; charset=iso-2022-kr"),
+            None,
+        )
+        .unwrap();
         assert_eq!(d.text, "<p>plain</p>");
     }
 
     #[test]
     fn binary_input_is_an_error() {
-        assert!(matches!(decode(b"\x1f\x8b\x08\x00rest", None), Err(Error::Decode(_))));
+        assert!(matches!(
+            decode(b"\x1f\x8b\x08\x00rest", None),
+            Err(Error::Decode(_))
+        ));
         let noise: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 256) as u8).collect();
         assert!(decode(&noise, None).is_err());
     }
@@ -579,7 +614,16 @@ mod tests {
     #[test]
     fn empty_and_odd_inputs_do_not_panic() {
         assert_eq!(decode(b"", None).unwrap(), "");
-        for bytes in [&b"<"[..], b"<meta", b"<meta charset=", b"<meta charset=\"utf", b"<!--", b"<a b='", b"\xfe", b"\xff\xfe\x00"] {
+        for bytes in [
+            &b"<"[..],
+            b"<meta",
+            b"<meta charset=",
+            b"<meta charset=\"utf",
+            b"<!--",
+            b"<a b='",
+            b"\xfe",
+            b"\xff\xfe\x00",
+        ] {
             let _ = decode(bytes, Some("text/html; charset="));
             let _ = decode(bytes, Some("charset=\"unterminated"));
         }
@@ -587,9 +631,18 @@ mod tests {
 
     #[test]
     fn content_type_parsing() {
-        assert_eq!(charset_label(b"text/html; charset=UTF-8"), Some(&b"UTF-8"[..]));
-        assert_eq!(charset_label(b"text/html;charset='koi8-r' ; x=y"), Some(&b"koi8-r"[..]));
-        assert_eq!(charset_label(b"text/html; nocharset; charset = latin1"), Some(&b"latin1"[..]));
+        assert_eq!(
+            charset_label(b"text/html; charset=UTF-8"),
+            Some(&b"UTF-8"[..])
+        );
+        assert_eq!(
+            charset_label(b"text/html;charset='koi8-r' ; x=y"),
+            Some(&b"koi8-r"[..])
+        );
+        assert_eq!(
+            charset_label(b"text/html; nocharset; charset = latin1"),
+            Some(&b"latin1"[..])
+        );
         assert_eq!(charset_label(b"text/html"), None);
     }
 }
