@@ -25,6 +25,7 @@ pub mod eval;
 pub mod extract;
 pub mod lang;
 pub mod metadata;
+pub mod warc;
 
 pub use article::{Article, ErrorInfo};
 
