@@ -11,6 +11,7 @@
 
 pub mod assemble;
 mod clean;
+mod comments;
 pub mod dom;
 mod prune;
 pub mod rules;
@@ -114,6 +115,9 @@ pub fn extract_body(doc: &scraper::Html, _meta: &Metadata, opts: &Options) -> Bo
         return body;
     }
     body.text = assemble::text(&best.lines);
+    if opts.comments {
+        body.comments = comments::comments(&dom, &full);
+    }
     if opts.markdown {
         let md = assemble::lines(&dom, &best.roots, &best.removed, true);
         body.markdown = Some(assemble::markdown(&md));
