@@ -25,6 +25,7 @@ use crate::Options;
 use assemble::{Kind, Line};
 use dom::Dom;
 use prune::Flags;
+use std::time::{Duration, Instant};
 
 /// The extracted body of a page.
 #[derive(Debug, Clone, Default)]
@@ -74,21 +75,59 @@ const LADDER: [Flags; 4] = [
     },
 ];
 
+/// Time spent in each stage of [`extract_body_timed`], summed over calls.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Flattening the parsed tree into the arena.
+    pub arena: Duration,
+    /// Removing furniture before scoring.
+    pub prune: Duration,
+    /// Per-node statistics and paragraph votes.
+    pub score: Duration,
+    /// Choosing the content roots.
+    pub select: Duration,
+    /// Cleaning inside the chosen content.
+    pub clean: Duration,
+    /// Turning the content into lines (and Markdown, comments).
+    pub assemble: Duration,
+}
+
+/// Adds the time since `*t` to `slot` and restarts the clock.
+fn lap(t: &mut Instant, slot: &mut Duration) {
+    let now = Instant::now();
+    *slot += now - *t;
+    *t = now;
+}
+
 /// Extracts the main content of a parsed page.
 ///
 /// The headline stays in the text when it sits inside the article: the
 /// labelled sets other than Readability's own count it as content.
-pub fn extract_body(doc: &scraper::Html, _meta: &Metadata, opts: &Options) -> Body {
+///
+/// ```
+/// let doc = scraper::Html::parse_document("<body><div><p>One paragraph of text, long enough to count as prose.</p></div></body>");
+/// let meta = copydesk::metadata::Metadata::default();
+/// let body = copydesk::extract::extract_body(&doc, &meta, &copydesk::Options::default());
+/// assert_eq!(body.text, "One paragraph of text, long enough to count as prose.");
+/// ```
+pub fn extract_body(doc: &scraper::Html, meta: &Metadata, opts: &Options) -> Body {
+    extract_body_timed(doc, meta, opts, &mut Timings::default())
+}
+
+/// [`extract_body`], adding each stage's time to `timings` (for `copydesk bench`).
+pub fn extract_body_timed(doc: &scraper::Html, _meta: &Metadata, opts: &Options, timings: &mut Timings) -> Body {
+    let mut clock = Instant::now();
     let dom = Dom::build(doc);
+    lap(&mut clock, &mut timings.arena);
     if dom.is_empty() {
         return Body::default();
     }
     let none = vec![false; dom.len()];
     let full = stats::compute(&dom, &none);
+    lap(&mut clock, &mut timings.score);
     let mut best: Option<Attempt> = None;
     for flags in LADDER {
-        let a = attempt(&dom, &full, flags);
-        if std::env::var("CDDEBUG").is_ok() { eprintln!("DEBUG attempt {:?} chars {} prose {} roots {:?}", flags, a.chars, a.prose, a.roots.iter().map(|&r| (r, dom.nodes[r as usize].el.map(|e| e.name()), dom.class_id(r))).collect::<Vec<_>>()); }
+        let a = attempt(&dom, &full, flags, timings);
         let good = a.chars >= rules::RETRY_CHARS;
         // A looser pass lets furniture back in, so it must clearly beat a stricter one.
         if best
@@ -114,6 +153,7 @@ pub fn extract_body(doc: &scraper::Html, _meta: &Metadata, opts: &Options) -> Bo
     if is_listing(&best.lines) {
         return body;
     }
+    lap(&mut clock, &mut timings.assemble);
     body.text = assemble::text(&best.lines);
     if opts.comments {
         body.comments = comments::comments(&dom, &full);
@@ -122,19 +162,26 @@ pub fn extract_body(doc: &scraper::Html, _meta: &Metadata, opts: &Options) -> Bo
         let md = assemble::lines(&dom, &best.roots, &best.removed, true);
         body.markdown = Some(assemble::markdown(&md));
     }
+    lap(&mut clock, &mut timings.assemble);
     body
 }
 
-fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags) -> Attempt {
+fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, timings: &mut Timings) -> Attempt {
+    let mut clock = Instant::now();
     let mut removed = vec![false; dom.len()];
     let pruned = prune::prune(dom, full, flags, &mut removed);
+    lap(&mut clock, &mut timings.prune);
     let mut st = stats::compute(dom, &removed);
     let sc = score::score(dom, &removed, &st, flags);
+    lap(&mut clock, &mut timings.score);
     let sel = select::select(dom, &removed, &st, &sc);
+    lap(&mut clock, &mut timings.select);
     clean::clean(dom, &sel.roots, &mut removed, &mut st, flags);
     drop_captions(dom, &sel.roots, &mut removed);
+    lap(&mut clock, &mut timings.clean);
     let mut lines = assemble::lines(dom, &sel.roots, &removed, false);
     trim_edges(&mut lines);
+    lap(&mut clock, &mut timings.assemble);
     let chars = lines.iter().map(|l| l.text.chars().count()).sum();
     let prose = if is_listing(&lines) {
         0
