@@ -24,7 +24,7 @@ impl Progress {
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{elapsed_precise} [{wide_bar}] {pos}/{len} pages ({per_sec}, {eta} left)",
+                    "{elapsed_precise} [{wide_bar}] {pos}/{len} pages, {eta} left",
                 )
                 .expect("the template is valid")
                 .progress_chars("=> "),
