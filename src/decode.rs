@@ -10,13 +10,15 @@
 //! 4. UTF-8 when the bytes are valid UTF-8 (or nearly so, see below);
 //! 5. the `chardetng` detector, helped by the URL's top-level domain.
 //!
-//! Two deliberate departures from the browser rules: a declared legacy
+//! Three deliberate departures from the browser rules: a declared legacy
 //! encoding (steps 2–3) is overruled when the bytes are valid UTF-8 with
 //! non-ASCII text, since pages whose template says `iso-8859-1` but whose
 //! content is UTF-8 are common and the reverse (legacy text that happens to
-//! be valid UTF-8) practically never happens; and bytes that are UTF-8 with a
-//! few corrupt sequences stay UTF-8 instead of going to the detector, which
-//! would turn every accented letter into mojibake to save a few characters.
+//! be valid UTF-8) practically never happens; a declared UTF-8 that the bytes
+//! plainly contradict is skipped for the next rule, since it is usually a
+//! server default; and bytes that are UTF-8 with a few corrupt sequences stay
+//! UTF-8 instead of going to the detector, which would turn every accented
+//! letter into mojibake to save a few characters.
 //!
 //! Malformed sequences become U+FFFD. The only error is for input that is
 //! clearly not text: a known binary signature (gzip, zip, PDF, images) or,
@@ -122,8 +124,17 @@ pub fn decode_with_encoding(
     if let Some(kind) = binary_kind(bytes) {
         return Err(Error::Decode(format!("input is not text ({kind})")));
     }
-    let declared = declared.or_else(|| prescan_meta(bytes).map(|e| (e, Source::Meta)));
     let utf8 = utf8_verdict(bytes);
+    // A UTF-8 declaration the bytes contradict is usually a server or
+    // template default; the next source (the page's own <meta>, then the
+    // detector) knows better than a page full of U+FFFD.
+    let credible =
+        |(e, _): &(&'static Encoding, Source)| !(*e == UTF_8 && utf8 == Utf8Verdict::Foreign);
+    let declared = declared.filter(credible).or_else(|| {
+        prescan_meta(bytes)
+            .map(|e| (e, Source::Meta))
+            .filter(credible)
+    });
     match declared {
         Some((encoding, source)) if encoding == UTF_8 => Ok(finish(bytes, UTF_8, source)),
         Some(_) if utf8 == Utf8Verdict::ValidNonAscii => Ok(finish(bytes, UTF_8, Source::Utf8)),
@@ -496,6 +507,19 @@ mod tests {
             .unwrap();
         assert_eq!((d.encoding, d.source), (WINDOWS_1251, Source::ContentType));
         assert!(d.text.contains("Привет, мир"));
+    }
+
+    #[test]
+    fn contradicted_utf8_header_yields_to_meta_and_detector() {
+        let bytes = page(r#"<meta charset="windows-1251">"#, CYRILLIC_1251);
+        let d = decode_with_encoding(&bytes, Some("text/html; charset=utf-8"), None).unwrap();
+        assert_eq!((d.encoding, d.source), (WINDOWS_1251, Source::Meta));
+        let text = "Правительство в среду решило значительно увеличить поддержку возобновляемой энергетики.";
+        let (cp1251, _, _) = WINDOWS_1251.encode(text);
+        let d = decode_with_encoding(&page("", &cp1251), Some("text/html; charset=utf-8"), None)
+            .unwrap();
+        assert_eq!((d.encoding, d.source), (WINDOWS_1251, Source::Detector));
+        assert!(d.text.contains(text));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use scraper::{ElementRef, Selector};
 
-use super::clean_text;
+use super::{clean_text, element_text};
 
 /// Bylines longer than this are author bios or whole paragraphs.
 pub const MAX_CHARS: usize = 100;
@@ -90,7 +90,7 @@ fn trim_separators(s: &str) -> &str {
 /// Removes the longest trailing run of words that reads as a date (all of
 /// `s` when it is a date: "Last Updated: May 1, 2024" has no name to keep).
 fn cut_trailing_date(s: &str) -> &str {
-    for (i, _) in word_starts(s) {
+    for i in word_starts(s) {
         if super::date::normalize(trim_separators(&s[i..])).is_some() {
             return s[..i].trim_end();
         }
@@ -100,7 +100,7 @@ fn cut_trailing_date(s: &str) -> &str {
 
 /// Removes the longest leading run of words that reads as a date.
 fn cut_leading_date(s: &str) -> &str {
-    let ends: Vec<usize> = word_starts(s).map(|(i, _)| i).skip(1).collect();
+    let ends: Vec<usize> = word_starts(s).skip(1).collect();
     for &end in ends.iter().rev() {
         if super::date::normalize(trim_separators(&s[..end])).is_some() {
             return s[end..].trim_start();
@@ -110,15 +110,14 @@ fn cut_leading_date(s: &str) -> &str {
 }
 
 /// Byte offsets where words (runs after whitespace) begin.
-fn word_starts(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+fn word_starts(s: &str) -> impl Iterator<Item = usize> + '_ {
     s.char_indices()
         .scan(true, |after_space, (i, c)| {
             let start = *after_space && !c.is_whitespace();
             *after_space = c.is_whitespace();
-            Some((i, c, start))
+            Some((i, start))
         })
-        .filter(|&(_, _, start)| start)
-        .map(|(i, c, _)| (i, c))
+        .filter_map(|(i, start)| start.then_some(i))
 }
 
 fn looks_like_url(s: &str) -> bool {
@@ -247,8 +246,8 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-/// Joins distinct names with ", ", at most [`MAX_NAMES`].
-fn joined(names: impl Iterator<Item = String>) -> Option<String> {
+/// Joins distinct names (ignoring case) with ", ", at most [`MAX_NAMES`].
+pub(crate) fn joined(names: impl Iterator<Item = String>) -> Option<String> {
     let mut out: Vec<String> = Vec::new();
     for name in names {
         if !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
@@ -279,10 +278,9 @@ fn microdata_name(el: &ElementRef<'_>) -> Option<String> {
 /// The cleaned text of a candidate, if it reads like a byline and not like
 /// a label or a button ("Follow Author", "More from this author").
 fn visible_text(el: &ElementRef<'_>) -> Option<String> {
-    let text = capped_text(el, MAX_RAW_CHARS)?;
+    let text = element_text(el, MAX_RAW_CHARS)?;
     // Byline boxes string the name together with a date, a reading time or
     // an outlet: "Jane Doe • 8h", "By Jane Doe | 5 min read". The name leads.
-    let text = clean_text(&text)?;
     let lead = ["•", "|", "·"]
         .iter()
         .filter_map(|sep| text.find(&format!(" {sep} ")))
@@ -313,24 +311,6 @@ fn visible_text(el: &ElementRef<'_>) -> Option<String> {
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| UI_WORDS.contains(&w));
     (!ui).then_some(byline)
-}
-
-/// The element's text, or `None` once it exceeds `max` characters: stopping
-/// early keeps a page-wide wrapper with class "author" from costing a walk
-/// over the whole page text.
-fn capped_text(el: &ElementRef<'_>, max: usize) -> Option<String> {
-    let mut out = String::new();
-    let mut count = 0;
-    for t in el.text() {
-        count += t.chars().count();
-        if count > max {
-            return None;
-        }
-        out.push_str(t);
-        // Block boundaries are not marked in text nodes; a space keeps words apart.
-        out.push(' ');
-    }
-    Some(out)
 }
 
 fn in_comments(el: &ElementRef<'_>) -> bool {

@@ -393,7 +393,9 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // Entities are short; a ';' further on belongs to the text. Searching
+        // bytes keeps the cut off a multi-byte character.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|end| {
             let entity = &rest[1..end];
             let c = match entity {
@@ -532,5 +534,6 @@ mod tests {
             "a & b 'c' &bogus; &"
         );
         assert_eq!(decode_entities("&#99999999999;"), "&#99999999999;");
+        assert_eq!(decode_entities("&ééééééé;"), "&ééééééé;");
     }
 }

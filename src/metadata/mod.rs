@@ -55,6 +55,9 @@ pub struct Metadata {
 /// Headings kept as evidence for the title; the headline is near the top.
 const MAX_HEADINGS: usize = 30;
 
+/// Headings and `<title>`s longer than this are markup accidents, not titles.
+const MAX_TITLE_CHARS: usize = 1000;
+
 /// Meta keys in order of preference, per field.
 const META_TITLE: &[&str] = &[
     // Dublin Core is rare, and where present it is the document's own title
@@ -218,6 +221,10 @@ pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
 /// Elements a `<time>` may sit in for us to take it as the article's.
 const MAX_TIME_ANCESTORS: usize = 200;
 
+/// Dated elements kept; the first readable one wins, and a page with
+/// thousands of `<time>` tags should not cost an ancestor walk for each.
+const MAX_DATED: usize = 8;
+
 /// Everything the metadata reads from the document, gathered in one walk
 /// over its elements: one pass instead of a selector query per kind of
 /// element keeps metadata a small fraction of the cost of parsing.
@@ -281,6 +288,7 @@ impl<'a> Scan<'a> {
             }
             let hints = byline::Hints::of(v);
             if v.name() != "meta"
+                && scan.dated.len() < MAX_DATED
                 && hints
                     .itemprop
                     .split_ascii_whitespace()
@@ -304,7 +312,9 @@ impl<'a> Scan<'a> {
                 .filter_map(ElementRef::wrap)
                 .any(|a| a.value().name() == "article")
         };
-        if v.attr("pubdate").is_some() || (v.attr("datetime").is_some() && in_article()) {
+        let wanted = self.dated.len() < MAX_DATED;
+        if wanted && (v.attr("pubdate").is_some() || (v.attr("datetime").is_some() && in_article()))
+        {
             self.dated.push(el);
         }
         // A "last updated" time says nothing about publication.
@@ -326,7 +336,7 @@ impl<'a> Scan<'a> {
             v.attr("datetime")
                 .or_else(|| v.attr("content"))
                 .and_then(date::normalize)
-                .or_else(|| date::normalize(&el.text().take(20).collect::<String>()))
+                .or_else(|| element_text(el, 80).and_then(|t| date::normalize(&t)))
         };
         self.dated
             .iter()
@@ -368,21 +378,32 @@ fn meta_text(tags: &MetaTags, keys: &[&str]) -> Option<String> {
 }
 
 /// The byline from meta tags: the first key with a usable value; several
-/// distinct values of that key (co-authors) are joined.
+/// distinct values of that key (co-authors) are joined. Values that are not
+/// names, such as the profile URLs `article:author` is specified to hold, are
+/// passed over. `twitter:creator` is not read: it holds a handle, not a name.
 fn meta_byline(tags: &MetaTags) -> Option<String> {
-    META_AUTHOR.iter().find_map(|key| {
-        let mut names: Vec<String> = Vec::new();
-        for value in tags.all(key) {
-            // article:author is specified as a profile URL; only names count.
-            let Some(name) = byline::clean_byline(value) else {
-                continue;
-            };
-            if !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-                names.push(name);
-            }
+    META_AUTHOR
+        .iter()
+        .find_map(|key| byline::joined(tags.all(key).filter_map(byline::clean_byline)))
+}
+
+/// The text of an element, or `None` once it exceeds `max` characters:
+/// stopping early keeps an element that wraps the whole page (a broken
+/// `<h1>`, a container with class "author") from costing a walk over all the
+/// page's text.
+pub(crate) fn element_text(el: &ElementRef<'_>, max: usize) -> Option<String> {
+    let mut out = String::new();
+    let mut count = 0;
+    for t in el.text() {
+        count += t.chars().count();
+        if count > max {
+            return None;
         }
-        (!names.is_empty()).then(|| names.join(", "))
-    })
+        out.push_str(t);
+        // Text nodes of adjacent blocks carry no space between them.
+        out.push(' ');
+    }
+    clean_text(&out)
 }
 
 /// Gathers the title candidates and lets [`title::choose`] decide.
@@ -398,11 +419,11 @@ fn page_title(
         .h1
         .iter()
         .chain(&scan.h2)
-        .filter_map(|h| clean_text(&h.text().collect::<String>()))
+        .filter_map(|h| element_text(h, MAX_TITLE_CHARS))
         .collect();
     let html_title = scan
         .html_title
-        .and_then(|t| clean_text(&t.text().collect::<String>()));
+        .and_then(|t| element_text(&t, MAX_TITLE_CHARS));
     let meta: Vec<String> = META_TITLE
         .iter()
         .filter_map(|k| meta_text(tags, &[k]))
@@ -630,9 +651,11 @@ mod tests {
         ] {
             let _ = meta(html, Some("not a url"));
         }
+        // An absurd <title> is no title; a long real one keeps its separators.
         let huge = format!("<title>{}</title>", "word | ".repeat(20_000));
-        let m = meta(&huge, None);
-        assert!(m.title.is_some());
+        assert_eq!(meta(&huge, None).title, None);
+        let long = format!("<title>{}</title>", "word | ".repeat(100));
+        assert!(meta(&long, None).title.is_some_and(|t| t.len() > 500));
     }
 
     #[test]

@@ -37,13 +37,10 @@ const MIN_KEPT_WORDS: usize = 4;
 /// assert_eq!(strip_site_name("Rain due - and wind", &["Daily Bugle"]), "Rain due - and wind");
 /// ```
 pub fn strip_site_name<S: AsRef<str>>(title: &str, site_names: &[S]) -> String {
-    let parts = Parts::split(title);
-    let keys: Vec<String> = site_names
-        .iter()
-        .map(|s| fold_key(s.as_ref()))
-        .filter(|k| !k.is_empty())
-        .collect();
-    parts.strip_site(&keys).unwrap_or(title).to_owned()
+    Parts::split(title)
+        .strip_site(&site_keys(site_names))
+        .unwrap_or(title)
+        .to_owned()
 }
 
 /// The inputs of the title choice.
@@ -52,7 +49,7 @@ pub(crate) struct Candidates<'a> {
     /// JSON-LD `headline` and `name` of the article.
     pub ld_headline: Option<&'a str>,
     pub ld_name: Option<&'a str>,
-    /// `og:title`, `dc.title`, `twitter:title` and friends, best first.
+    /// `dc.title`, `og:title`, `twitter:title` and friends, best first.
     pub meta: Vec<&'a str>,
     /// The `<title>` element.
     pub html_title: Option<&'a str>,
@@ -136,11 +133,7 @@ fn clean(title: &str, headings: &[String], site_names: &[String]) -> String {
     if parts.bounds.len() < 2 || parts.bounds.len() > MAX_PARTS {
         return title.to_owned();
     }
-    let keys: Vec<String> = site_names
-        .iter()
-        .map(|s| fold_key(s))
-        .filter(|k| !k.is_empty())
-        .collect();
+    let keys = site_keys(site_names);
     let folded_headings: Vec<String> = headings.iter().map(|h| fold(h)).collect();
     // Longest leading run first, so that "A - B" wins over "A" when both are headings.
     for k in (1..parts.bounds.len()).rev() {
@@ -256,6 +249,15 @@ fn same_site(part: &str, site: &str) -> bool {
     short == long || (short.len() >= 4 && long.starts_with(short))
 }
 
+/// The comparison keys of site names; names without letters or digits drop out.
+fn site_keys<S: AsRef<str>>(site_names: &[S]) -> Vec<String> {
+    site_names
+        .iter()
+        .map(|s| fold_key(s.as_ref()))
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
 /// Lowercase letters and digits only: how site names are compared.
 fn fold_key(s: &str) -> String {
     s.chars()
@@ -266,7 +268,7 @@ fn fold_key(s: &str) -> String {
 
 /// Lowercase, single-spaced, with typographic quotes and dashes made plain:
 /// how titles are compared with headings.
-pub(crate) fn fold(s: &str) -> String {
+fn fold(s: &str) -> String {
     let mapped = s.chars().flat_map(char::to_lowercase).map(|c| match c {
         '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '`' | '\u{b4}' => '\'',
         '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}' => '"',
