@@ -23,6 +23,8 @@ pub mod article;
 pub mod decode;
 pub mod eval;
 pub mod extract;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod lang;
 pub mod metadata;
 pub mod warc;
