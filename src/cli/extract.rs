@@ -12,6 +12,7 @@ use copydesk::{Article, Extractor, Options};
 use super::ordered::for_each_ordered;
 use super::output::{self, Format};
 use super::progress::Progress;
+use super::shard::Shard;
 
 /// Examples shown under `copydesk extract --help`.
 const EXAMPLES: &str = "\
@@ -27,7 +28,7 @@ Exit status: 0 if every document was extracted, 1 if any record has an
 
 /// How many inputs may wait in the reorder window per worker thread: enough
 /// to keep threads busy behind one slow page, few enough to bound memory.
-const WINDOW_PER_JOB: usize = 4;
+pub(super) const WINDOW_PER_JOB: usize = 4;
 
 /// Arguments of `copydesk extract`.
 #[derive(Debug, clap::Args)]
@@ -63,6 +64,12 @@ pub struct ExtractArgs {
     /// Number of pages to extract at once [default: all cores]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+
+    /// Keep only the documents in shard I of N (numbered from 0), by a
+    /// stable hash of the path as given or found under a directory: N runs
+    /// with 0/N .. N-1/N split the inputs, each document in exactly one.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
 
     /// No progress bar and no per-input messages on stderr (errors still
     /// appear in the records and in the exit status).
@@ -111,7 +118,10 @@ pub fn run(args: ExtractArgs) -> i32 {
     }
 
     let progress_for_walk = Progress::notes_only(args.quiet);
-    let inputs = expand_inputs(&args.inputs, &progress_for_walk);
+    let mut inputs = expand_inputs(&args.inputs, &progress_for_walk);
+    if let Some(shard) = args.shard {
+        inputs.retain(|input| shard.keeps(&input.source()));
+    }
     if args.url.is_some() && inputs.len() > 1 {
         return super::usage_error(
             "extract",
@@ -125,21 +135,14 @@ pub fn run(args: ExtractArgs) -> i32 {
         eprintln!("copydesk: reading HTML from standard input (end it with Ctrl-D)");
     }
 
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => match fs::File::create(path) {
-            Ok(file) => Box::new(file),
-            Err(e) => {
-                eprintln!("copydesk: cannot create {}: {e}", path.display());
-                return 1;
-            }
-        },
-        None => Box::new(io::stdout().lock()),
+    // Each record below goes in as one `write_all`: see `output::create`.
+    let mut out = match output::create(args.output.as_deref()) {
+        Ok(out) => out,
+        Err(message) => {
+            eprintln!("copydesk: {message}");
+            return 1;
+        }
     };
-    // BufWriter hands a record to the OS whole whenever it fits the buffer: a
-    // write that would overflow flushes what is buffered first. So each
-    // record below goes in as one `write_all`, and readers of a growing
-    // --output file never see half a line at a buffer boundary.
-    let mut out = io::BufWriter::with_capacity(256 * 1024, out);
 
     let extractor = Extractor::new(Options {
         markdown: args.markdown || args.format == Format::Markdown,
@@ -192,7 +195,7 @@ fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-fn thread_count() -> usize {
+pub(super) fn thread_count() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
@@ -284,7 +287,7 @@ fn process(
 ) -> Done {
     let source = input.source();
     let article = read_input(input, extractor.options().max_bytes)
-        .map(|bytes| extract_guarded(extractor, &bytes, url))
+        .map(|bytes| extract_guarded(extractor, &bytes, None, url))
         .unwrap_or_else(|failed| failed.with_url(url));
     let failure = article
         .error
@@ -350,9 +353,14 @@ fn read_input(input: &Input, max_bytes: usize) -> Result<Vec<u8>, Unread> {
 
 /// Extracts, turning a panic of the extractor into an `extract` error record
 /// so that one pathological page does not end a run over thousands.
-fn extract_guarded(extractor: &Extractor, bytes: &[u8], url: Option<&str>) -> Article {
+pub(super) fn extract_guarded(
+    extractor: &Extractor,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: Option<&str>,
+) -> Article {
     panic::catch_unwind(AssertUnwindSafe(|| {
-        extractor.extract_bytes(bytes, None, url)
+        extractor.extract_bytes(bytes, content_type, url)
     }))
     .unwrap_or_else(|payload| {
         let what = payload

@@ -7,6 +7,8 @@ pub mod extract;
 mod ordered;
 mod output;
 mod progress;
+mod shard;
+pub mod warc;
 
 /// Examples shown under `copydesk --help`.
 const EXAMPLES: &str = "\
@@ -34,6 +36,8 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Score the extractor against labelled benchmark sets.
     Eval(eval::EvalArgs),
+    /// Extract the HTML pages of WARC files (plain or gzipped, files, stdin or URLs).
+    Warc(warc::WarcArgs),
 }
 
 /// Parses the command line and runs the chosen subcommand; returns the
@@ -42,6 +46,7 @@ pub fn main() -> i32 {
     match Cli::parse().command {
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Warc(args) => warc::run(args),
     }
 }
 

@@ -1,6 +1,10 @@
 //! How one extracted document is written: a JSON line, or its plain text or
 //! Markdown under an optional `==> source <==` header.
 
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
 use copydesk::Article;
 use serde::Serialize;
 
@@ -52,6 +56,24 @@ pub fn render(format: Format, source: &str, article: &Article, header: bool) -> 
         out.push('\n');
     }
     out
+}
+
+/// The output stream: the file at `path` (created or truncated), or
+/// standard output; the error is a message naming the file.
+///
+/// BufWriter hands a record to the OS whole whenever it fits the buffer: a
+/// write that would overflow flushes what is buffered first. So each record
+/// written with one `write_all` reaches a growing output file whole, and
+/// readers of it never see half a line at a buffer boundary.
+pub fn create(path: Option<&Path>) -> Result<BufWriter<Box<dyn Write>>, String> {
+    let out: Box<dyn Write> = match path {
+        Some(path) => match fs::File::create(path) {
+            Ok(file) => Box::new(file),
+            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+        },
+        None => Box::new(io::stdout().lock()),
+    };
+    Ok(BufWriter::with_capacity(256 * 1024, out))
 }
 
 /// What goes between two rendered documents: a blank line between

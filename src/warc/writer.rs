@@ -240,6 +240,16 @@ impl<W: Write> WarcWriter<W> {
         Ok(id)
     }
 
+    /// The underlying writer (to see how much was written, for instance).
+    ///
+    /// ```
+    /// let w = copydesk::warc::WarcWriter::new(Vec::<u8>::new(), false);
+    /// assert!(w.get_ref().is_empty());
+    /// ```
+    pub fn get_ref(&self) -> &W {
+        &self.inner
+    }
+
     /// Flushes the underlying writer.
     pub fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
