@@ -128,7 +128,12 @@ impl Extractor {
 
     /// Decodes raw page bytes (BOM, `content_type` charset, `<meta>` charset,
     /// then a detector) and extracts from them.
-    pub fn extract_bytes(&self, bytes: &[u8], content_type: Option<&str>, url: Option<&str>) -> Article {
+    pub fn extract_bytes(
+        &self,
+        bytes: &[u8],
+        content_type: Option<&str>,
+        url: Option<&str>,
+    ) -> Article {
         if bytes.len() > self.options.max_bytes {
             let e = Error::TooLarge {
                 size: bytes.len(),

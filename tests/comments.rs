@@ -21,8 +21,17 @@ fn comments_are_collected_in_order_without_their_furniture() {
     // Replies nest inside their parent's list item and keep thread order.
     assert!(lines[1].starts_with("Thank you, Margaret!"));
     assert!(lines[6].starts_with("Just what I needed to read"));
-    for furniture in ["Reply", "says:", "15 April 2024", "Leave a Reply", "Post Comment"] {
-        assert!(!comments.contains(furniture), "{furniture:?} leaked into comments");
+    for furniture in [
+        "Reply",
+        "says:",
+        "15 April 2024",
+        "Leave a Reply",
+        "Post Comment",
+    ] {
+        assert!(
+            !comments.contains(furniture),
+            "{furniture:?} leaked into comments"
+        );
     }
 }
 
@@ -39,5 +48,8 @@ fn comments_are_absent_unless_asked_for() {
     let a = Extractor::default().extract_bytes(&html, None, None);
     assert!(a.comments.is_none());
     let json = serde_json::to_value(&a).expect("serialises");
-    assert!(json.get("comments").is_none(), "the field appears only when asked for");
+    assert!(
+        json.get("comments").is_none(),
+        "the field appears only when asked for"
+    );
 }

@@ -90,7 +90,8 @@ fn discover() -> Vec<Fixture> {
     let dir = fixtures_dir();
     let filter = std::env::var("COPYDESK_FIXTURE").ok();
     let mut out = Vec::new();
-    let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let entries =
+        fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     for entry in entries {
         let path = entry.expect("directory entry").path();
         let Some(file) = path.file_name().and_then(|f| f.to_str()) else {
@@ -144,7 +145,11 @@ fn show(s: &str) -> String {
 #[test]
 fn fixtures_extract_as_expected() {
     let fixtures = discover();
-    assert!(!fixtures.is_empty(), "no fixtures found in {}", fixtures_dir().display());
+    assert!(
+        !fixtures.is_empty(),
+        "no fixtures found in {}",
+        fixtures_dir().display()
+    );
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures");
     let _ = fs::create_dir_all(&out_dir);
     let extractor = Extractor::default();
@@ -157,8 +162,11 @@ fn fixtures_extract_as_expected() {
             Ok(exp) => match fs::read(&f.html_path) {
                 Err(e) => vec![format!("cannot read {}: {e}", f.html_path.display())],
                 Ok(bytes) => {
-                    let article =
-                        extractor.extract_bytes(&bytes, exp.content_type.as_deref(), exp.url.as_deref());
+                    let article = extractor.extract_bytes(
+                        &bytes,
+                        exp.content_type.as_deref(),
+                        exp.url.as_deref(),
+                    );
                     let dump = out_dir.join(format!("{}.json", f.name));
                     if let Ok(json) = serde_json::to_string_pretty(&article) {
                         let _ = fs::write(&dump, json);
@@ -169,7 +177,13 @@ fn fixtures_extract_as_expected() {
         };
         if !failures.is_empty() {
             failed += 1;
-            let _ = writeln!(report, "\n== {} ({} failure{}) ==", f.name, failures.len(), plural(failures.len()));
+            let _ = writeln!(
+                report,
+                "\n== {} ({} failure{}) ==",
+                f.name,
+                failures.len(),
+                plural(failures.len())
+            );
             for msg in &failures {
                 let _ = writeln!(report, "  - {msg}");
             }
@@ -198,7 +212,10 @@ fn check_article(exp: &Expected, a: &Article) -> Vec<String> {
     let mut fails = Vec::new();
 
     if let Some(err) = &a.error {
-        fails.push(format!("error is set: kind {:?}, message {:?}", err.kind, err.message));
+        fails.push(format!(
+            "error is set: kind {:?}, message {:?}",
+            err.kind, err.message
+        ));
     }
 
     check_sanity(exp, a, &mut fails);
@@ -246,7 +263,10 @@ fn check_article(exp: &Expected, a: &Article) -> Vec<String> {
             } else {
                 ""
             };
-            fails.push(format!("lines[{i}] not a line of the text{hint}: {}", show(line)));
+            fails.push(format!(
+                "lines[{i}] not a line of the text{hint}: {}",
+                show(line)
+            ));
         }
     }
 
@@ -259,12 +279,18 @@ fn check_article(exp: &Expected, a: &Article) -> Vec<String> {
 
     if let Some(min) = exp.min_words {
         if a.word_count < min {
-            fails.push(format!("word_count {} is below min_words {min}", a.word_count));
+            fails.push(format!(
+                "word_count {} is below min_words {min}",
+                a.word_count
+            ));
         }
     }
     if let Some(max) = exp.max_words {
         if a.word_count > max {
-            fails.push(format!("word_count {} is above max_words {max}", a.word_count));
+            fails.push(format!(
+                "word_count {} is above max_words {max}",
+                a.word_count
+            ));
         }
     }
 
@@ -290,7 +316,11 @@ fn check_article(exp: &Expected, a: &Article) -> Vec<String> {
             _ => false,
         };
         if !ok {
-            let how = if field == "date" { "to start with " } else { "" };
+            let how = if field == "date" {
+                "to start with "
+            } else {
+                ""
+            };
             fails.push(format!("meta.{field}: expected {how}{want:?}, got {got:?}"));
         }
     }
@@ -310,7 +340,11 @@ fn check_sanity(exp: &Expected, a: &Article, fails: &mut Vec<String>) {
         for (n, line) in text.trim_matches('\n').split('\n').enumerate() {
             let n = n + 1;
             if let Some(c) = line.chars().find(|&c| c.is_control() && c != '\t') {
-                found.push(format!("line {n} has control character U+{:04X}: {}", c as u32, show(line)));
+                found.push(format!(
+                    "line {n} has control character U+{:04X}: {}",
+                    c as u32,
+                    show(line)
+                ));
             }
             if line.trim().is_empty() {
                 found.push(format!("line {n} is empty or blank"));
@@ -328,11 +362,17 @@ fn check_sanity(exp: &Expected, a: &Article, fails: &mut Vec<String>) {
 
     let counted = copydesk::article::count_words(text);
     if a.word_count != counted {
-        found.push(format!("word_count is {}, but count_words(text) gives {counted}", a.word_count));
+        found.push(format!(
+            "word_count is {}, but count_words(text) gives {counted}",
+            a.word_count
+        ));
     }
     if exp.text_empty {
         if a.word_count != 0 {
-            found.push(format!("word_count is {} for a page without article", a.word_count));
+            found.push(format!(
+                "word_count is {} for a page without article",
+                a.word_count
+            ));
         }
     } else if a.word_count == 0 && !text.trim().is_empty() {
         found.push("word_count is 0".to_owned());
@@ -353,7 +393,11 @@ fn check_sanity(exp: &Expected, a: &Article, fails: &mut Vec<String>) {
 fn fixtures_are_well_formed() {
     let dir = fixtures_dir();
     let fixtures = discover();
-    assert!(!fixtures.is_empty(), "no fixtures found in {}", dir.display());
+    assert!(
+        !fixtures.is_empty(),
+        "no fixtures found in {}",
+        dir.display()
+    );
 
     let mut problems = Vec::new();
 
@@ -362,7 +406,10 @@ fn fixtures_are_well_formed() {
         for entry in fs::read_dir(&dir).expect("fixtures dir") {
             let path = entry.expect("directory entry").path();
             if path.extension().and_then(|e| e.to_str()) == Some("html") {
-                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
                 if !fixtures.iter().any(|f| f.name == stem) {
                     problems.push(format!("{}: no {stem}.expected.json", path.display()));
                 }
@@ -380,7 +427,9 @@ fn fixtures_are_well_formed() {
                 // The expectations must be satisfiable: a record made of the
                 // expected passages and lines passes them.
                 for msg in check_article(&exp, &ideal_record(&exp)) {
-                    p.push(format!("a record holding exactly the expected text would fail: {msg}"));
+                    p.push(format!(
+                        "a record holding exactly the expected text would fail: {msg}"
+                    ));
                 }
             }
         }
@@ -390,7 +439,11 @@ fn fixtures_are_well_formed() {
     }
 
     if !problems.is_empty() {
-        panic!("{} problem(s) with the fixtures themselves:\n  - {}", problems.len(), problems.join("\n  - "));
+        panic!(
+            "{} problem(s) with the fixtures themselves:\n  - {}",
+            problems.len(),
+            problems.join("\n  - ")
+        );
     }
 }
 
@@ -398,7 +451,10 @@ fn check_fixture(exp: &Expected, bytes: &[u8], p: &mut Vec<String>) {
     let _ = &exp.about;
     for field in exp.meta.keys() {
         if !META_FIELDS.contains(&field.as_str()) {
-            p.push(format!("meta.{field} is not a known field ({})", META_FIELDS.join(", ")));
+            p.push(format!(
+                "meta.{field} is not a known field ({})",
+                META_FIELDS.join(", ")
+            ));
         }
     }
     if exp.text_empty && (!exp.contains_in_order.is_empty() || !exp.lines.is_empty()) {
@@ -412,7 +468,13 @@ fn check_fixture(exp: &Expected, bytes: &[u8], p: &mut Vec<String>) {
             p.push(format!("min_words {min} > max_words {max}"));
         }
     }
-    for (i, s) in exp.contains_in_order.iter().chain(&exp.lines).chain(&exp.not_contains).enumerate() {
+    for (i, s) in exp
+        .contains_in_order
+        .iter()
+        .chain(&exp.lines)
+        .chain(&exp.not_contains)
+        .enumerate()
+    {
         if norm(s).is_empty() {
             p.push(format!("expectation string #{i} is empty"));
         }
@@ -439,10 +501,14 @@ fn check_fixture(exp: &Expected, bytes: &[u8], p: &mut Vec<String>) {
         let n = norm(s);
         match visible[cursor..].find(&n) {
             Some(pos) => cursor += pos + n.len(),
-            None if visible.contains(&n) => {
-                p.push(format!("contains_in_order[{i}] is on the page, but out of order: {}", show(s)))
-            }
-            None => p.push(format!("contains_in_order[{i}] is not in the page's text: {}", show(s))),
+            None if visible.contains(&n) => p.push(format!(
+                "contains_in_order[{i}] is on the page, but out of order: {}",
+                show(s)
+            )),
+            None => p.push(format!(
+                "contains_in_order[{i}] is not in the page's text: {}",
+                show(s)
+            )),
         }
     }
     for (i, s) in exp.lines.iter().enumerate() {
@@ -454,10 +520,16 @@ fn check_fixture(exp: &Expected, bytes: &[u8], p: &mut Vec<String>) {
     for (i, s) in exp.not_contains.iter().enumerate() {
         let n = norm(s);
         if !all.contains(&n) && !raw.contains(&n) {
-            p.push(format!("not_contains[{i}] is not on the page at all (typo?): {}", show(s)));
+            p.push(format!(
+                "not_contains[{i}] is not on the page at all (typo?): {}",
+                show(s)
+            ));
         }
         if exp.contains_in_order.iter().any(|c| norm(c).contains(&n)) {
-            p.push(format!("not_contains[{i}] is inside an expected passage: {}", show(s)));
+            p.push(format!(
+                "not_contains[{i}] is inside an expected passage: {}",
+                show(s)
+            ));
         }
     }
 }
@@ -483,7 +555,11 @@ fn ideal_record(exp: &Expected) -> Article {
             blocks.push(line.clone());
         }
     }
-    let text = if exp.text_empty { String::new() } else { blocks.join("\n") };
+    let text = if exp.text_empty {
+        String::new()
+    } else {
+        blocks.join("\n")
+    };
     let meta = |k: &str| exp.meta.get(k).cloned().flatten();
     Article {
         url: meta("url").or_else(|| exp.url.clone()),
@@ -504,7 +580,10 @@ fn ideal_record(exp: &Expected) -> Article {
 /// decoder: BOM, then a `charset=` in the first 2 KiB, then UTF-8.
 fn decode_for_check(bytes: &[u8]) -> String {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     if let Some(pos) = head.find("charset=") {

@@ -92,7 +92,8 @@ impl Walker<'_, '_> {
                     self.kind = Kind::Code;
                 }
                 first = false;
-                self.cur.extend(part.chars().filter(|c| *c == '\t' || !c.is_control()));
+                self.cur
+                    .extend(part.chars().filter(|c| *c == '\t' || !c.is_control()));
             }
         } else {
             for c in s.chars() {
@@ -223,7 +224,8 @@ impl Walker<'_, '_> {
             }
             Tag::Ul | Tag::Ol => {
                 self.flush();
-                self.lists.push(if node.tag == Tag::Ol { Some(1) } else { None });
+                self.lists
+                    .push(if node.tag == Tag::Ol { Some(1) } else { None });
                 Close::List
             }
             Tag::Table => {
@@ -232,7 +234,11 @@ impl Walker<'_, '_> {
                 Close::Block
             }
             t if t.is_block() => {
-                let kind = if self.in_quote > 0 { Kind::Quote } else { Kind::Para };
+                let kind = if self.in_quote > 0 {
+                    Kind::Quote
+                } else {
+                    Kind::Para
+                };
                 self.open_block(i, kind);
                 Close::Block
             }
@@ -295,7 +301,10 @@ impl Walker<'_, '_> {
                         if let Some(r) = self.rows.last_mut() {
                             *r += 1;
                             if *r == 1 {
-                                let cells = self.lines.last().map_or(0, |l| l.text.matches(" |").count());
+                                let cells = self
+                                    .lines
+                                    .last()
+                                    .map_or(0, |l| l.text.matches(" |").count());
                                 if cells > 0 {
                                     let sep = format!("|{}", " --- |".repeat(cells));
                                     self.lines.push(Line {
@@ -313,7 +322,11 @@ impl Walker<'_, '_> {
                     }
                     _ => {}
                 }
-                self.kind = if self.in_quote > 0 { Kind::Quote } else { Kind::Para };
+                self.kind = if self.in_quote > 0 {
+                    Kind::Quote
+                } else {
+                    Kind::Para
+                };
             }
         }
     }

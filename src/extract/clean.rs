@@ -27,11 +27,14 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
                 Tag::Text => false,
                 Tag::Footer | Tag::Aside => i != r as usize,
                 Tag::Heading(1) | Tag::Heading(2) => class_weight(dom, i as u32, flags) < 0.0,
-                _ => i != r as usize && {
-                    let class_id = dom.class_id(i as u32);
-                    (st[i].chars < rules::RETRY_CHARS as u32 && rules::SHARE.is_match(&class_id))
-                        || (is_caption(&class_id, &st[i], content_chars))
-                },
+                _ => {
+                    i != r as usize && {
+                        let class_id = dom.class_id(i as u32);
+                        (st[i].chars < rules::RETRY_CHARS as u32
+                            && rules::SHARE.is_match(&class_id))
+                            || (is_caption(&class_id, &st[i], content_chars))
+                    }
+                }
             };
             if drop {
                 remove(dom, removed, st, i as u32);
@@ -60,7 +63,14 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
             // article column) and links wrapped around whole blocks (card links).
             let conditional = matches!(
                 node.tag,
-                Tag::Form | Tag::Table | Tag::Ul | Tag::Ol | Tag::Div | Tag::Figure | Tag::Section | Tag::Article
+                Tag::Form
+                    | Tag::Table
+                    | Tag::Ul
+                    | Tag::Ol
+                    | Tag::Div
+                    | Tag::Figure
+                    | Tag::Section
+                    | Tag::Article
             ) || (node.tag == Tag::A && st[i].has_block)
                 || name == "fieldset";
             if !conditional || ctx.sheltered[k] || ctx.holds_data[k] {
@@ -94,7 +104,13 @@ struct Context {
 }
 
 impl Context {
-    fn new(dom: &Dom, removed: &[bool], start: usize, end: usize, is_data: &impl Fn(usize) -> bool) -> Context {
+    fn new(
+        dom: &Dom,
+        removed: &[bool],
+        start: usize,
+        end: usize,
+        is_data: &impl Fn(usize) -> bool,
+    ) -> Context {
         let n = end - start;
         let mut c = Context {
             dead: vec![false; n],
@@ -110,7 +126,8 @@ impl Context {
                 let pk = p as usize - start;
                 let pt = dom.nodes[p as usize].tag;
                 c.dead[k] |= c.dead[pk];
-                c.sheltered[k] = c.sheltered[pk] || matches!(pt, Tag::Code | Tag::Pre) || is_data(p as usize);
+                c.sheltered[k] =
+                    c.sheltered[pk] || matches!(pt, Tag::Code | Tag::Pre) || is_data(p as usize);
                 c.in_figure[k] = c.in_figure[pk] || pt == Tag::Figure;
             }
         }
@@ -135,10 +152,6 @@ fn remove(dom: &Dom, removed: &mut [bool], st: &mut [Stats], i: u32) {
     removed[i as usize] = true;
     stats::subtract(dom, st, i);
 }
-
-
-
-
 
 /// Readability's `_cleanConditionally` verdict for one block.
 fn should_remove(dom: &Dom, st: &[Stats], i: u32, flags: Flags, in_figure: bool) -> bool {
@@ -190,21 +203,25 @@ fn should_remove(dom: &Dom, st: &[Stats], i: u32, flags: Flags, in_figure: bool)
         || (img >= 1.0 && p == 0.0 && len < 150 && weight < 25.0 && matches!(tag, Tag::Table | Tag::Div | Tag::Figure));
     // A list made of links (related stories, key events, a table of contents)
     // points elsewhere; Readability keeps such lists, readers skip them.
-    let bad = bad || (is_list && weight < 25.0 && s.all_link_chars as f32 > s.chars as f32 * rules::LINK_LIST_DENSITY);
+    let bad = bad
+        || (is_list
+            && weight < 25.0
+            && s.all_link_chars as f32 > s.chars as f32 * rules::LINK_LIST_DENSITY);
     if is_list && bad {
         // Image galleries are lists whose items are each one picture.
         let kids: Vec<u32> = dom.children(i).collect();
-        if kids
-            .iter()
-            .all(|&k| dom.children(k).filter(|&g| dom.nodes[g as usize].tag != Tag::Text).count() <= 1)
-            && s.img == s.li
+        if kids.iter().all(|&k| {
+            dom.children(k)
+                .filter(|&g| dom.nodes[g as usize].tag != Tag::Text)
+                .count()
+                <= 1
+        }) && s.img == s.li
         {
             return false;
         }
     }
     bad
 }
-
 
 /// Indices (sorted) of tables inside `roots` that hold data rather than layout.
 fn mark_data_tables(dom: &Dom, roots: &[u32], removed: &[bool]) -> Vec<u32> {
@@ -242,7 +259,13 @@ fn is_data_table(dom: &Dom, t: u32) -> bool {
                 cols = cols.max(cur);
                 cur = 0;
             }
-            Tag::Td => cur += dom.attr(j as u32, "colspan").and_then(|c| c.parse().ok()).unwrap_or(1).min(100),
+            Tag::Td => {
+                cur += dom
+                    .attr(j as u32, "colspan")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(1)
+                    .min(100)
+            }
             _ => {
                 if let Some(e) = n.el {
                     if matches!(e.name(), "col" | "colgroup" | "tfoot" | "thead") {

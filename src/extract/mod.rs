@@ -115,7 +115,12 @@ pub fn extract_body(doc: &scraper::Html, meta: &Metadata, opts: &Options) -> Bod
 }
 
 /// [`extract_body`], adding each stage's time to `timings` (for `copydesk bench`).
-pub fn extract_body_timed(doc: &scraper::Html, _meta: &Metadata, opts: &Options, timings: &mut Timings) -> Body {
+pub fn extract_body_timed(
+    doc: &scraper::Html,
+    _meta: &Metadata,
+    opts: &Options,
+    timings: &mut Timings,
+) -> Body {
     let mut clock = Instant::now();
     let dom = Dom::build(doc);
     lap(&mut clock, &mut timings.arena);
@@ -130,13 +135,10 @@ pub fn extract_body_timed(doc: &scraper::Html, _meta: &Metadata, opts: &Options,
         let a = attempt(&dom, &full, flags, timings);
         let good = a.chars >= rules::RETRY_CHARS;
         // A looser pass lets furniture back in, so it must clearly beat a stricter one.
-        if best
-            .as_ref()
-            .is_none_or(|b| {
-                a.prose as f32 > b.prose as f32 * rules::RETRY_GAIN + 50.0
-                    || (b.chars == 0 && a.chars > 0)
-            })
-        {
+        if best.as_ref().is_none_or(|b| {
+            a.prose as f32 > b.prose as f32 * rules::RETRY_GAIN + 50.0
+                || (b.chars == 0 && a.chars > 0)
+        }) {
             best = Some(a);
         }
         if good {
@@ -186,7 +188,10 @@ fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, timings: &mut Timings
     let prose = if is_listing(&lines) {
         0
     } else {
-        lines.iter().map(|l| l.text.chars().count().saturating_sub(l.link_chars)).sum()
+        lines
+            .iter()
+            .map(|l| l.text.chars().count().saturating_sub(l.link_chars))
+            .sum()
     };
     Attempt {
         prose,
@@ -209,7 +214,8 @@ fn trim_edges(lines: &mut Vec<Line>) {
     // labels or links (a short note, a link list) keeps what it has.
     let solid = |l: &Line| {
         l.kind == Kind::Code
-            || (!linky(l) && (len(l) >= rules::LABEL_CHARS || l.text.ends_with(rules::SENTENCE_END)))
+            || (!linky(l)
+                && (len(l) >= rules::LABEL_CHARS || l.text.ends_with(rules::SENTENCE_END)))
     };
     let Some(last) = lines.iter().rposition(solid) else {
         return;

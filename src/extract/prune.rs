@@ -25,12 +25,7 @@ pub struct Pruned {
 }
 
 /// Marks removed nodes in `removed`; `full` holds statistics of the unpruned page.
-pub fn prune(
-    dom: &Dom,
-    full: &[Stats],
-    flags: Flags,
-    removed: &mut [bool],
-) -> Pruned {
+pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> Pruned {
     let mut out = Pruned::default();
     let body = dom.body as usize;
     let body_chars = full[body].chars.max(1);
@@ -88,7 +83,8 @@ fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) ->
         return true;
     }
     if class_id.is_empty() {
-        return matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer) || is_control_form(node.tag, &full[i as usize]);
+        return matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer)
+            || is_control_form(node.tag, &full[i as usize]);
     }
     if rules::class_tokens(raw).any(|t| rules::is_ad_token(&t)) && full[i as usize].chars < 200 {
         return true;
@@ -98,7 +94,9 @@ fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) ->
             return true;
         }
     }
-    if matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer) || is_control_form(node.tag, &full[i as usize]) {
+    if matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer)
+        || is_control_form(node.tag, &full[i as usize])
+    {
         return true;
     }
     rules::COMMENTS.is_match(class_id)
@@ -110,7 +108,9 @@ fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) ->
 fn is_anchor_glyph(dom: &Dom, i: u32, chars: u32) -> bool {
     chars <= 2
         && dom.attr(i, "href").is_some_and(|h| h.starts_with('#'))
-        && !super::text::inner_text(dom, i, &[]).chars().any(char::is_alphanumeric)
+        && !super::text::inner_text(dom, i, &[])
+            .chars()
+            .any(char::is_alphanumeric)
 }
 
 /// Whole-page `<form>` wrappers (ASP.NET) hold prose; real forms hold controls.
@@ -135,7 +135,11 @@ fn is_unlikely(tag: Tag, class_id: &str, chars: u32, body_chars: u32) -> bool {
 /// True for a link inside running text, whose class names say nothing about the page.
 fn in_prose(dom: &Dom, i: u32) -> bool {
     let p = dom.nodes[i as usize].parent;
-    p != NONE && matches!(dom.nodes[p as usize].tag, Tag::P | Tag::Li | Tag::Heading(_) | Tag::Td | Tag::Blockquote)
+    p != NONE
+        && matches!(
+            dom.nodes[p as usize].tag,
+            Tag::P | Tag::Li | Tag::Heading(_) | Tag::Td | Tag::Blockquote
+        )
 }
 
 /// The raw `class` and `id` of element `i`, space-separated.
@@ -155,7 +159,9 @@ fn is_byline(dom: &Dom, i: u32, class_id: &str, chars: u32) -> bool {
         return false;
     }
     let rel_author = dom.attr(i, "rel").is_some_and(|r| r == "author");
-    let itemprop_author = dom.attr(i, "itemprop").is_some_and(|r| r.contains("author"));
+    let itemprop_author = dom
+        .attr(i, "itemprop")
+        .is_some_and(|r| r.contains("author"));
     (rel_author || itemprop_author || rules::BYLINE.is_match(class_id))
         && !dom.nodes[i as usize].tag.is_heading()
 }

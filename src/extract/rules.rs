@@ -61,14 +61,19 @@ pub fn is_hidden(e: &Element) -> bool {
     if e.attr("hidden").is_some() {
         return true;
     }
-    if e.name() == "input" && e.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("hidden")) {
+    if e.name() == "input"
+        && e.attr("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
+    {
         return true;
     }
     if let Some(v) = e.attr("aria-hidden") {
         // Some sites put aria-hidden on decorative wrappers of lead images
         // whose fallback holds real content; Readability keeps those too.
         if v.eq_ignore_ascii_case("true")
-            && !e.attr("class").is_some_and(|c| c.contains("fallback-image"))
+            && !e
+                .attr("class")
+                .is_some_and(|c| c.contains("fallback-image"))
         {
             return true;
         }
@@ -142,8 +147,9 @@ pub fn is_unlikely_role(role: &str) -> bool {
 }
 
 /// Class/id of bylines (removed from text; the metadata keeps the author).
-pub static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)byline|author|dateline|writtenby|p-author").expect("valid regex"));
+pub static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)byline|author|dateline|writtenby|p-author").expect("valid regex")
+});
 
 /// Class/id of share widgets, removed inside the article when short.
 pub static SHARE: LazyLock<Regex> =
@@ -230,4 +236,8 @@ pub const TEASER_CHARS: usize = 400;
 /// A trailing line shorter than this without closing punctuation is a label.
 pub const LABEL_CHARS: usize = 40;
 /// Characters that close a sentence (or a quoted one), in the scripts we meet.
-pub const SENTENCE_END: &[char] = &['.', '!', '?', '…', '"', '”', '»', '。', '！', '？', '’', '\'', '؟', '।'];
+pub const SENTENCE_END: &[char] = &[
+    '.', '!', '?', '…', '"', '”', '»', '。', '！', '？', '’', '\'', '؟', '।',
+];
+/// Link density above which a well-scored sibling of the content is not joined to it.
+pub const SIBLING_MAX_LINK_DENSITY: f32 = 0.3;

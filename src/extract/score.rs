@@ -84,7 +84,10 @@ struct Run {
 /// children, split by block children and by two consecutive `<br>`s.
 fn runs(dom: &Dom, removed: &[bool], st: &[Stats], i: u32) -> (Vec<Run>, bool) {
     let mut out = Vec::new();
-    let mut cur = Run { chars: 0, commas: 0 };
+    let mut cur = Run {
+        chars: 0,
+        commas: 0,
+    };
     let mut split = false;
     let mut prev_br = false;
     for c in dom.children(i) {
@@ -98,14 +101,26 @@ fn runs(dom: &Dom, removed: &[bool], st: &[Stats], i: u32) -> (Vec<Run>, bool) {
         if n.tag == Tag::Br {
             if prev_br {
                 split = true;
-                out.push(std::mem::replace(&mut cur, Run { chars: 0, commas: 0 }));
+                out.push(std::mem::replace(
+                    &mut cur,
+                    Run {
+                        chars: 0,
+                        commas: 0,
+                    },
+                ));
             }
             prev_br = true;
             continue;
         }
         prev_br = false;
         if n.tag.is_block() {
-            out.push(std::mem::replace(&mut cur, Run { chars: 0, commas: 0 }));
+            out.push(std::mem::replace(
+                &mut cur,
+                Run {
+                    chars: 0,
+                    commas: 0,
+                },
+            ));
             continue;
         }
         cur.chars += st[c as usize].chars;
@@ -143,17 +158,41 @@ pub fn score(dom: &Dom, removed: &[bool], st: &[Stats], flags: Flags) -> Scores 
             let (runs, split) = runs(dom, removed, st, i as u32);
             if !split && !st[i].has_block && tag == Tag::Div {
                 // A div of phrasing only is a paragraph.
-                vote(dom, &mut sc, &wrapper, node.parent, st[i].chars, st[i].commas, flags);
+                vote(
+                    dom,
+                    &mut sc,
+                    &wrapper,
+                    node.parent,
+                    st[i].chars,
+                    st[i].commas,
+                    flags,
+                );
             } else if split || (tag == Tag::Div && st[i].has_block) {
                 for r in runs {
                     vote(dom, &mut sc, &wrapper, i as u32, r.chars, r.commas, flags);
                 }
             } else {
-                vote(dom, &mut sc, &wrapper, node.parent, st[i].chars, st[i].commas, flags);
+                vote(
+                    dom,
+                    &mut sc,
+                    &wrapper,
+                    node.parent,
+                    st[i].chars,
+                    st[i].commas,
+                    flags,
+                );
             }
         } else {
             if whole_votes {
-                vote(dom, &mut sc, &wrapper, node.parent, st[i].chars, st[i].commas, flags);
+                vote(
+                    dom,
+                    &mut sc,
+                    &wrapper,
+                    node.parent,
+                    st[i].chars,
+                    st[i].commas,
+                    flags,
+                );
             }
             // Text split by `<br><br>` reads as paragraphs wherever it sits
             // (blockquote, td, body): old pages had no <p> at all.

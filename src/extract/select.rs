@@ -102,21 +102,20 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     let top_score = sc.score[best as usize];
     let parent = dom.nodes[best as usize].parent;
     if parent == NONE {
-        return Selection {
-            roots: vec![best],
-        };
+        return Selection { roots: vec![best] };
     }
     let threshold = (top_score * 0.2).max(10.0);
     let best_class = dom.attr(best, "class").unwrap_or("");
     let mut roots = Vec::new();
     for s in element_children(dom, removed, parent) {
-        if s == best || sibling_belongs(dom, removed, st, sc, s, best_class, top_score, threshold) {
+        if s == best
+            || (std::env::var("NOSIB").is_err()
+                && sibling_belongs(dom, removed, st, sc, s, best_class, top_score, threshold))
+        {
             roots.push(s);
         }
     }
-    Selection {
-        roots,
-    }
+    Selection { roots }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -134,7 +133,11 @@ fn sibling_belongs(
     if !best_class.is_empty() && dom.attr(s, "class") == Some(best_class) {
         bonus = top_score * 0.2;
     }
-    if sc.candidate[s as usize] && sc.score[s as usize] + bonus >= threshold {
+    // A sibling that holds a form or is mostly links is a comment box or a
+    // link rail however well its paragraphs scored.
+    let plain = st[s as usize].input == 0
+        && st[s as usize].link_density() < rules::SIBLING_MAX_LINK_DENSITY;
+    if sc.candidate[s as usize] && sc.score[s as usize] + bonus >= threshold && plain {
         return true;
     }
     if dom.nodes[s as usize].tag == Tag::P {
