@@ -108,10 +108,7 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     let best_class = dom.attr(best, "class").unwrap_or("");
     let mut roots = Vec::new();
     for s in element_children(dom, removed, parent) {
-        if s == best
-            || (std::env::var("NOSIB").is_err()
-                && sibling_belongs(dom, removed, st, sc, s, best_class, top_score, threshold))
-        {
+        if s == best || sibling_belongs(dom, removed, st, sc, s, best_class, top_score, threshold) {
             roots.push(s);
         }
     }
