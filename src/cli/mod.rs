@@ -4,6 +4,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod eval;
 pub mod extract;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 mod ordered;
 mod output;
 mod progress;
@@ -36,6 +38,9 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Score the extractor against labelled benchmark sets.
     Eval(eval::EvalArgs),
+    /// Download URLs politely and concurrently, and extract each page.
+    #[cfg(feature = "fetch")]
+    Fetch(fetch::FetchArgs),
     /// Extract the HTML pages of WARC files (plain or gzipped, files, stdin or URLs).
     Warc(warc::WarcArgs),
 }
@@ -46,6 +51,8 @@ pub fn main() -> i32 {
     match Cli::parse().command {
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
+        #[cfg(feature = "fetch")]
+        Command::Fetch(args) => fetch::run(args),
         Command::Warc(args) => warc::run(args),
     }
 }

@@ -24,7 +24,7 @@ impl Progress {
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{elapsed_precise} [{wide_bar}] {pos}/{len} pages, {eta} left",
+                    "{elapsed_precise} [{wide_bar}] {pos}/{len} pages, {eta} left {msg}",
                 )
                 .expect("the template is valid")
                 .progress_chars("=> "),
@@ -43,6 +43,14 @@ impl Progress {
     pub fn inc(&self) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
+        }
+    }
+
+    /// Shows `message` after the bar (a command's own running counts).
+    #[cfg_attr(not(feature = "fetch"), allow(dead_code))]
+    pub fn set_message(&self, message: String) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message);
         }
     }
 
