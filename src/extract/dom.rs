@@ -166,18 +166,51 @@ pub struct Dom<'a> {
     pub nodes: Vec<Node<'a>>,
     /// Index of `<body>`, or the root when the page has none.
     pub body: u32,
+    /// True when the page hit the node cap and its tail was left out.
+    pub truncated: bool,
 }
 
 impl<'a> Dom<'a> {
     /// Builds the arena, leaving out what is never content (scripts, styles,
-    /// templates, SVG, frames, `<head>`) and what the page hides.
+    /// templates, SVG, frames, `<head>`) and what the page hides, within the
+    /// default caps [`crate::limits::MAX_NODES`] and [`crate::limits::MAX_DEPTH`].
     pub fn build(doc: &'a Html) -> Dom<'a> {
-        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024);
+        Dom::build_capped(doc, crate::limits::MAX_NODES, crate::limits::MAX_DEPTH)
+    }
+
+    /// [`Dom::build`] with explicit caps, so that hostile pages cost time and
+    /// memory in proportion to the caps, never to their nesting.
+    ///
+    /// - At most `max_nodes` nodes are kept; the rest of the page (in
+    ///   document order) is left out and [`Dom::truncated`] is set.
+    /// - Elements nested deeper than `max_depth` are flattened: every node
+    ///   below an element at depth `max_depth` becomes its direct, childless
+    ///   child, in document order. The text survives, in order, and stages
+    ///   that walk up or down the tree never go further than `max_depth`.
+    ///
+    /// ```
+    /// let html = format!("<body>{}<p>deep</p></body>", "<div>".repeat(100));
+    /// let doc = scraper::Html::parse_document(&html);
+    /// let dom = copydesk::extract::dom::Dom::build_capped(&doc, 1_000, 10);
+    /// assert!(dom.nodes.iter().any(|n| n.text == "deep"));
+    /// assert!(dom.nodes.len() < 1_000 && !dom.truncated);
+    /// let small = copydesk::extract::dom::Dom::build_capped(&doc, 20, 10);
+    /// assert!(small.nodes.len() == 20 && small.truncated);
+    /// ```
+    pub fn build_capped(doc: &'a Html, max_nodes: usize, max_depth: usize) -> Dom<'a> {
+        let max_nodes = max_nodes.clamp(1, NONE as usize);
+        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024.min(max_nodes));
         let mut body = 0u32;
+        let mut truncated = false;
         // Explicit stack instead of recursion: pages can nest arbitrarily deep.
-        let mut stack: Vec<(NodeRef<'a, SNode>, u32)> = vec![(doc.tree.root(), NONE)];
-        while let Some((node, parent)) = stack.pop() {
+        // Each entry carries the node's parent index and its depth.
+        let mut stack: Vec<(NodeRef<'a, SNode>, u32, usize)> = vec![(doc.tree.root(), NONE, 0)];
+        while let Some((node, parent, depth)) = stack.pop() {
             let idx = nodes.len() as u32;
+            if nodes.len() >= max_nodes {
+                truncated = true;
+                break;
+            }
             let (tag, el, text) = match node.value() {
                 SNode::Document | SNode::Fragment => (Tag::OtherBlock, None, ""),
                 SNode::Element(e) => {
@@ -217,10 +250,17 @@ impl<'a> Dom<'a> {
             if el.is_some_and(|e| rules::is_control(e.name())) {
                 continue;
             }
+            // Below the depth cap, children hang from the element at the cap
+            // (this node's parent) instead of this node, which stays a leaf.
+            let (child_parent, child_depth) = if depth <= max_depth {
+                (idx, depth + 1)
+            } else {
+                (parent, depth)
+            };
             // Push children in reverse so the first child is visited next.
             let mut child = node.last_child();
             while let Some(c) = child {
-                stack.push((c, idx));
+                stack.push((c, child_parent, child_depth));
                 child = c.prev_sibling();
             }
         }
@@ -233,7 +273,11 @@ impl<'a> Dom<'a> {
                 }
             }
         }
-        Dom { nodes, body }
+        Dom {
+            nodes,
+            body,
+            truncated,
+        }
     }
 
     /// The number of nodes.
