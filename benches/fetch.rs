@@ -1,0 +1,149 @@
+//! Fetch benchmark: pages per second for `copydesk fetch` (download and
+//! extract) of 2,000 pages from a local server, with per-host limits off,
+//! against `copydesk extract` alone on the same pages from disk.
+//!
+//! ```sh
+//! cargo bench --bench fetch                     # pages from ../shared/bench/*/pages
+//! cargo bench --bench fetch -- DIR... [--pages N] [--runs N]
+//! ```
+//!
+//! The pages are copied at run time into a temporary directory (for
+//! `extract`) and served from memory on 127.0.0.1 (for `fetch`); none is
+//! committed. Each command runs `--runs` times (default 3) and the best
+//! time counts. The fetcher should reach at least 80% of `extract` alone.
+
+#[path = "../tests/common/server.rs"]
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use server::{Reply, Request, Server};
+
+fn main() {
+    let mut dirs = Vec::new();
+    let (mut pages, mut runs) = (2000usize, 3usize);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--pages" => pages = args.next().and_then(|n| n.parse().ok()).unwrap_or(pages),
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(runs),
+            // `cargo bench` passes `--bench` to every bench binary.
+            "--bench" => {}
+            dir => dirs.push(PathBuf::from(dir)),
+        }
+    }
+    if dirs.is_empty() {
+        dirs = bench_sets(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench")));
+    }
+    let bodies = load_pages(&dirs, pages);
+    if bodies.is_empty() {
+        eprintln!("fetch bench: no pages found under {dirs:?}; pass directories of *.html");
+        std::process::exit(2);
+    }
+    let total_bytes: usize = bodies.iter().map(Vec::len).sum();
+    println!(
+        "fetch bench: {} pages, {:.1} MB, {} runs each, {} cores",
+        bodies.len(),
+        total_bytes as f64 / 1e6,
+        runs,
+        std::thread::available_parallelism().map_or(1, usize::from)
+    );
+
+    let work = tempfile::tempdir().expect("temporary directory");
+    let page_dir = work.path().join("pages");
+    std::fs::create_dir(&page_dir).unwrap();
+    for (i, body) in bodies.iter().enumerate() {
+        std::fs::write(page_dir.join(format!("{i:05}.html")), body).unwrap();
+    }
+    let bodies = Arc::new(bodies);
+    let served = bodies.clone();
+    let server = Server::start("127.0.0.1", move |req: &Request| {
+        let index = req.path.trim_start_matches("/p/").trim_end_matches(".html").parse::<usize>();
+        match index.ok().and_then(|i| served.get(i)) {
+            // No charset: the page's own declarations decide, as for files.
+            Some(body) => Reply::new(200).header("Content-Type", "text/html").body(body.clone()),
+            None => Reply::new(404),
+        }
+    });
+    let list = work.path().join("urls.txt");
+    let urls: Vec<String> = (0..bodies.len()).map(|i| server.url(&format!("/p/{i:05}.html"))).collect();
+    std::fs::write(&list, urls.join("\n")).unwrap();
+
+    let page_dir_s = page_dir.to_str().unwrap();
+    let list_s = list.to_str().unwrap();
+    let extract = ["extract", page_dir_s, "-o", "/dev/null", "-q"];
+    let fetch = [
+        "fetch", "-i", list_s, "-o", "/dev/null", "-q",
+        "--per-host", "0", "--delay", "0", "--ignore-robots", "--concurrency", "32",
+    ];
+    let extract_time = best_of(runs, &extract);
+    let fetch_time = best_of(runs, &fetch);
+    let n = bodies.len() as f64;
+    let (extract_rate, fetch_rate) = (n / extract_time.as_secs_f64(), n / fetch_time.as_secs_f64());
+    println!("extract alone:   {:>8.1} pages/s  ({:.2} s)", extract_rate, extract_time.as_secs_f64());
+    println!("fetch + extract: {:>8.1} pages/s  ({:.2} s)", fetch_rate, fetch_time.as_secs_f64());
+    println!("fetch / extract: {:>8.1} %  (target: at least 80 %)", 100.0 * fetch_rate / extract_rate);
+    println!("requests served: {}", server.total_hits());
+}
+
+/// The labelled sets under `root`: directories with a `pages` folder.
+fn bench_sets(root: &Path) -> Vec<PathBuf> {
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path().join("pages"))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    sets.sort();
+    sets
+}
+
+/// Up to `limit` `*.html` files from `dirs`, in sorted order per directory.
+fn load_pages(dirs: &[PathBuf], limit: usize) -> Vec<Vec<u8>> {
+    let mut bodies = Vec::new();
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "html" || e == "htm"));
+        files.sort();
+        for file in files {
+            if bodies.len() == limit {
+                return bodies;
+            }
+            if let Ok(body) = std::fs::read(&file) {
+                bodies.push(body);
+            }
+        }
+    }
+    bodies
+}
+
+/// The shortest wall time of `runs` runs of `copydesk ARGS`.
+fn best_of(runs: usize, args: &[&str]) -> Duration {
+    (0..runs.max(1))
+        .map(|_| {
+            let started = Instant::now();
+            let status = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+                .args(args)
+                .env_remove("http_proxy")
+                .env_remove("HTTP_PROXY")
+                .env_remove("all_proxy")
+                .env_remove("ALL_PROXY")
+                .status()
+                .expect("run copydesk");
+            let elapsed = started.elapsed();
+            // Exit 1 only says some page had an error record; both commands
+            // see the same pages.
+            assert!(matches!(status.code(), Some(0 | 1)), "copydesk {args:?} failed: {status}");
+            elapsed
+        })
+        .min()
+        .unwrap_or_default()
+}
