@@ -36,7 +36,10 @@ fn main() {
         }
     }
     if dirs.is_empty() {
-        dirs = bench_sets(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench")));
+        dirs = bench_sets(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/bench"
+        )));
     }
     let bodies = load_pages(&dirs, pages);
     if bodies.is_empty() {
@@ -61,31 +64,61 @@ fn main() {
     let bodies = Arc::new(bodies);
     let served = bodies.clone();
     let server = Server::start("127.0.0.1", move |req: &Request| {
-        let index = req.path.trim_start_matches("/p/").trim_end_matches(".html").parse::<usize>();
+        let index = req
+            .path
+            .trim_start_matches("/p/")
+            .trim_end_matches(".html")
+            .parse::<usize>();
         match index.ok().and_then(|i| served.get(i)) {
             // No charset: the page's own declarations decide, as for files.
-            Some(body) => Reply::new(200).header("Content-Type", "text/html").body(body.clone()),
+            Some(body) => Reply::new(200)
+                .header("Content-Type", "text/html")
+                .body(body.clone()),
             None => Reply::new(404),
         }
     });
     let list = work.path().join("urls.txt");
-    let urls: Vec<String> = (0..bodies.len()).map(|i| server.url(&format!("/p/{i:05}.html"))).collect();
+    let urls: Vec<String> = (0..bodies.len())
+        .map(|i| server.url(&format!("/p/{i:05}.html")))
+        .collect();
     std::fs::write(&list, urls.join("\n")).unwrap();
 
     let page_dir_s = page_dir.to_str().unwrap();
     let list_s = list.to_str().unwrap();
     let extract = ["extract", page_dir_s, "-o", "/dev/null", "-q"];
     let fetch = [
-        "fetch", "-i", list_s, "-o", "/dev/null", "-q",
-        "--per-host", "0", "--delay", "0", "--ignore-robots", "--concurrency", "32",
+        "fetch",
+        "-i",
+        list_s,
+        "-o",
+        "/dev/null",
+        "-q",
+        "--per-host",
+        "0",
+        "--delay",
+        "0",
+        "--ignore-robots",
+        "--concurrency",
+        "32",
     ];
     let extract_time = best_of(runs, &extract);
     let fetch_time = best_of(runs, &fetch);
     let n = bodies.len() as f64;
     let (extract_rate, fetch_rate) = (n / extract_time.as_secs_f64(), n / fetch_time.as_secs_f64());
-    println!("extract alone:   {:>8.1} pages/s  ({:.2} s)", extract_rate, extract_time.as_secs_f64());
-    println!("fetch + extract: {:>8.1} pages/s  ({:.2} s)", fetch_rate, fetch_time.as_secs_f64());
-    println!("fetch / extract: {:>8.1} %  (target: at least 80 %)", 100.0 * fetch_rate / extract_rate);
+    println!(
+        "extract alone:   {:>8.1} pages/s  ({:.2} s)",
+        extract_rate,
+        extract_time.as_secs_f64()
+    );
+    println!(
+        "fetch + extract: {:>8.1} pages/s  ({:.2} s)",
+        fetch_rate,
+        fetch_time.as_secs_f64()
+    );
+    println!(
+        "fetch / extract: {:>8.1} %  (target: at least 80 %)",
+        100.0 * fetch_rate / extract_rate
+    );
     println!("requests served: {}", server.total_hits());
 }
 
@@ -141,7 +174,10 @@ fn best_of(runs: usize, args: &[&str]) -> Duration {
             let elapsed = started.elapsed();
             // Exit 1 only says some page had an error record; both commands
             // see the same pages.
-            assert!(matches!(status.code(), Some(0 | 1)), "copydesk {args:?} failed: {status}");
+            assert!(
+                matches!(status.code(), Some(0 | 1)),
+                "copydesk {args:?} failed: {status}"
+            );
             elapsed
         })
         .min()

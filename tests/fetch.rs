@@ -39,13 +39,17 @@ fn site(ip: &str) -> Server {
             .header("Content-Type", "application/pdf")
             .body(vec![b'%'; 1 << 20])
             .trickle(64 * 1024, Duration::from_millis(100)),
-        "/trickle" => Reply::html(article_page("Slow", 300)).trickle(200, Duration::from_millis(100)),
+        "/trickle" => {
+            Reply::html(article_page("Slow", 300)).trickle(200, Duration::from_millis(100))
+        }
         "/big" => Reply::html(article_page("Big", 5000)),
         path if path.starts_with("/chain/") => {
             let n: usize = path[7..].parse().unwrap_or(0);
             Reply::redirect(302, &format!("/chain/{}", n + 1))
         }
-        _ => Reply::new(404).header("Content-Type", "text/html").body("<h1>Not here</h1>"),
+        _ => Reply::new(404)
+            .header("Content-Type", "text/html")
+            .body("<h1>Not here</h1>"),
     })
 }
 
@@ -53,7 +57,12 @@ fn site(ip: &str) -> Server {
 fn a_page_becomes_a_full_record() {
     let server = site("127.0.0.1");
     let out = fetch(&args(&[&server.url("/page")]));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let recs = records(&out.stdout);
     assert_eq!(recs.len(), 1);
     let r = &recs[0];
@@ -84,7 +93,10 @@ fn redirects_are_followed_and_loops_caught() {
     assert_eq!(chain["final_url"], server.url("/page"));
     assert_eq!(chain["status"], 200);
     assert_eq!(kind(&recs[&urls[1]]), "too_many_redirects");
-    assert!(recs[&urls[1]]["error"]["message"].as_str().unwrap().contains("loop"));
+    assert!(recs[&urls[1]]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("loop"));
     assert_eq!(kind(&recs[&urls[2]]), "invalid_url");
     let long = &recs[&urls[3]];
     assert_eq!(kind(long), "too_many_redirects");
@@ -118,14 +130,23 @@ fn retry_after_is_honoured() {
     let server = site("127.0.0.1");
     // The backoff alone would wait 20 s or more: only Retry-After (1 s) fits the bound.
     let out = fetch(&[
-        "--delay", "0", "--ignore-robots", "-q", "--backoff", "40", &server.url("/busy"),
+        "--delay",
+        "0",
+        "--ignore-robots",
+        "-q",
+        "--backoff",
+        "40",
+        &server.url("/busy"),
     ]);
     let recs = records(&out.stdout);
     assert_eq!(kind(&recs[0]), "ok", "{:?}", recs[0]);
     let log = server.log();
     assert_eq!(log.len(), 2);
     let gap = log[1].start - log[0].start;
-    assert!(gap >= Duration::from_millis(950) && gap < Duration::from_secs(10), "{gap:?}");
+    assert!(
+        gap >= Duration::from_millis(950) && gap < Duration::from_secs(10),
+        "{gap:?}"
+    );
 }
 
 #[test]
@@ -159,7 +180,11 @@ fn compressed_bodies_are_decoded_and_limited_as_they_stream() {
     let bomb = gzip(&[b"<p>a</p>".repeat(512 * 1024), b"</body>".to_vec()].concat());
     let server = Server::start("127.0.0.1", move |req: &Request| {
         assert!(req.header("accept-encoding").unwrap_or("").contains("gzip"));
-        let body = if req.path == "/small" { small.clone() } else { bomb.clone() };
+        let body = if req.path == "/small" {
+            small.clone()
+        } else {
+            bomb.clone()
+        };
         Reply::new(200)
             .header("Content-Type", "text/html")
             .header("Content-Encoding", "gzip")
@@ -190,7 +215,14 @@ fn a_header_charset_decodes_the_page() {
     let out = fetch(&args(&[&server.url("/ru")]));
     let recs = records(&out.stdout);
     assert_eq!(kind(&recs[0]), "ok");
-    assert!(recs[0]["text"].as_str().unwrap().starts_with("Мост через реку"), "{}", recs[0]["text"]);
+    assert!(
+        recs[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Мост через реку"),
+        "{}",
+        recs[0]["text"]
+    );
 }
 
 #[test]
@@ -217,7 +249,10 @@ fn robots_txt_is_fetched_once_and_obeyed_with_its_crawl_delay() {
     assert_eq!(log[0].path, "/robots.txt");
     for pair in log.windows(2) {
         let gap = pair[1].start - pair[0].start;
-        assert!(gap >= Duration::from_millis(380), "crawl delay not kept: {gap:?}");
+        assert!(
+            gap >= Duration::from_millis(380),
+            "crawl delay not kept: {gap:?}"
+        );
     }
 
     // With --ignore-robots the private page is fetched and robots.txt is not.
@@ -246,7 +281,16 @@ fn per_host_limits_hold_and_a_slow_host_stalls_no_one() {
             urls.push(server.url(&format!("/f{i}")));
         }
     }
-    let mut all = vec!["--per-host", "2", "--delay", "0.3", "--concurrency", "6", "--ignore-robots", "-q"];
+    let mut all = vec![
+        "--per-host",
+        "2",
+        "--delay",
+        "0.3",
+        "--concurrency",
+        "6",
+        "--ignore-robots",
+        "-q",
+    ];
     all.extend(urls.iter().map(String::as_str));
     let out = fetch(&all);
     assert_eq!(out.status.code(), Some(0));
@@ -259,28 +303,52 @@ fn per_host_limits_hold_and_a_slow_host_stalls_no_one() {
         .unwrap();
     assert_eq!(first_slow, 18, "fast hosts waited for the slow one");
     for server in fast.iter().chain([&slow]) {
-        assert!(server.max_concurrent() <= 2, "{} had {}", server.addr(), server.max_concurrent());
+        assert!(
+            server.max_concurrent() <= 2,
+            "{} had {}",
+            server.addr(),
+            server.max_concurrent()
+        );
         assert!(server.max_concurrent() >= 1);
         let log = server.log();
         for pair in log.windows(2) {
             let gap = pair[1].start - pair[0].start;
             // The delay runs from request start to request start in the
             // fetcher; the server sees the starts with some scheduling jitter.
-            assert!(gap >= Duration::from_millis(250), "{}: delay not kept: {gap:?}", server.addr());
+            assert!(
+                gap >= Duration::from_millis(250),
+                "{}: delay not kept: {gap:?}",
+                server.addr()
+            );
         }
     }
-    assert_eq!(fast[0].max_concurrent(), 2, "two connections per host were allowed");
+    assert_eq!(
+        fast[0].max_concurrent(),
+        2,
+        "two connections per host were allowed"
+    );
 }
 
 #[test]
 fn failures_to_connect_are_classified() {
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let refused = format!("http://127.0.0.1:{port}/");
     let server = site("127.0.0.1");
     // TLS spoken to a plain-HTTP server fails in the handshake.
     let tls = format!("https://{}/page", server.addr());
-    let out = fetch(&args(&["--retries", "1", &refused, &tls, "not a url", "ftp://127.0.0.1/x"]));
+    let out = fetch(&args(&[
+        "--retries",
+        "1",
+        &refused,
+        &tls,
+        "not a url",
+        "ftp://127.0.0.1/x",
+    ]));
     let recs = by_source(&records(&out.stdout));
     assert_eq!(kind(&recs[&refused]), "connect");
     assert_eq!(kind(&recs[&tls]), "tls");
@@ -317,7 +385,12 @@ fn url_lists_come_from_files_and_stdin() {
         .spawn()
         .unwrap();
     let stdin_list = format!("{}\n", server.url("/page"));
-    child.stdin.take().unwrap().write_all(stdin_list.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin_list.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(kind(&records(&out.stdout)[0]), "ok");
 }
@@ -356,7 +429,16 @@ fn resume_after_a_kill_records_every_url_exactly_once() {
     let (list, urls) = slow_list(&server, dir.path());
     let out = dir.path().join("out.jsonl");
     let (list_s, out_s) = (list.to_str().unwrap(), out.to_str().unwrap());
-    let run = ["-i", list_s, "-o", out_s, "--per-host", "0", "--concurrency", "4"];
+    let run = [
+        "-i",
+        list_s,
+        "-o",
+        out_s,
+        "--per-host",
+        "0",
+        "--concurrency",
+        "4",
+    ];
 
     let mut child = copydesk().arg("fetch").args(args(&run)).spawn().unwrap();
     wait_for_lines(&out, 5);
@@ -372,15 +454,29 @@ fn resume_after_a_kill_records_every_url_exactly_once() {
         .write_all(b"{\"source\":\"http://127.0.0.1/torn\",\"te")
         .unwrap();
 
-    let resumed = copydesk().arg("fetch").args(args(&run)).arg("--resume").output().unwrap();
-    assert_eq!(resumed.status.code(), Some(0), "{}", String::from_utf8_lossy(&resumed.stderr));
+    let resumed = copydesk()
+        .arg("fetch")
+        .args(args(&run))
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert_eq!(
+        resumed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
     let recs = by_source(&records(&std::fs::read(&out).unwrap()));
     assert_eq!(recs.len(), urls.len());
     for url in &urls {
         assert_eq!(kind(&recs[url]), "ok");
     }
     // Nothing recorded before the kill was fetched again.
-    assert!(server.total_hits() <= urls.len() + 4, "{} hits", server.total_hits());
+    assert!(
+        server.total_hits() <= urls.len() + 4,
+        "{} hits",
+        server.total_hits()
+    );
 }
 
 #[test]
@@ -390,9 +486,26 @@ fn ctrl_c_finishes_what_is_in_flight_then_resume_completes() {
     let (list, urls) = slow_list(&server, dir.path());
     let out = dir.path().join("out.jsonl");
     let (list_s, out_s) = (list.to_str().unwrap(), out.to_str().unwrap());
-    let run = ["-i", list_s, "-o", out_s, "--per-host", "0", "--concurrency", "4", "--delay", "0", "--ignore-robots"];
+    let run = [
+        "-i",
+        list_s,
+        "-o",
+        out_s,
+        "--per-host",
+        "0",
+        "--concurrency",
+        "4",
+        "--delay",
+        "0",
+        "--ignore-robots",
+    ];
 
-    let mut child = copydesk().arg("fetch").args(run).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = copydesk()
+        .arg("fetch")
+        .args(run)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     wait_for_lines(&out, 5);
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -401,16 +514,29 @@ fn ctrl_c_finishes_what_is_in_flight_then_resume_completes() {
     assert!(sent.success());
     let status = child.wait().unwrap();
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("--resume"), "{stderr}");
     let written = records(&std::fs::read(&out).unwrap());
     // Every request that had started was finished and recorded.
     assert_eq!(written.len(), server.total_hits(), "{stderr}");
 
-    let resumed = copydesk().arg("fetch").args(run).args(["--resume", "-q"]).output().unwrap();
+    let resumed = copydesk()
+        .arg("fetch")
+        .args(run)
+        .args(["--resume", "-q"])
+        .output()
+        .unwrap();
     assert_eq!(resumed.status.code(), Some(0));
-    assert_eq!(by_source(&records(&std::fs::read(&out).unwrap())).len(), urls.len());
+    assert_eq!(
+        by_source(&records(&std::fs::read(&out).unwrap())).len(),
+        urls.len()
+    );
     assert_eq!(server.total_hits(), urls.len());
 }
 
@@ -424,10 +550,27 @@ fn retry_errors_fetches_failed_urls_again() {
     let first = fetch(&args(&["--retries", "0", "-o", out_s, &good, &flaky]));
     assert_eq!(first.status.code(), Some(1));
     // Plain --resume keeps the failure.
-    let again = fetch(&args(&["--retries", "0", "-o", out_s, "--resume", &good, &flaky]));
+    let again = fetch(&args(&[
+        "--retries",
+        "0",
+        "-o",
+        out_s,
+        "--resume",
+        &good,
+        &flaky,
+    ]));
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(server.hits("/flaky"), 1);
-    let retried = fetch(&args(&["--retries", "0", "-o", out_s, "--resume", "--retry-errors", &good, &flaky]));
+    let retried = fetch(&args(&[
+        "--retries",
+        "0",
+        "-o",
+        out_s,
+        "--resume",
+        "--retry-errors",
+        &good,
+        &flaky,
+    ]));
     assert_eq!(retried.status.code(), Some(0));
     let recs = by_source(&records(&std::fs::read(&out).unwrap()));
     assert_eq!(recs.len(), 2);
@@ -441,14 +584,20 @@ fn warc_out_holds_every_response() {
         "/robots.txt" => Reply::new(404),
         "/old" => Reply::redirect(301, "/page"),
         "/page" => Reply::html(article_page("Archived", 120)),
-        _ => Reply::new(404).header("Content-Type", "text/html").body("<p>gone</p>"),
+        _ => Reply::new(404)
+            .header("Content-Type", "text/html")
+            .body("<p>gone</p>"),
     });
     let dir = tempfile::tempdir().unwrap();
     let warc = dir.path().join("crawl.warc.gz");
     let out = fetch(&[
-        "--delay", "0", "-q",
-        "--warc-out", warc.to_str().unwrap(),
-        &server.url("/old"), &server.url("/gone"),
+        "--delay",
+        "0",
+        "-q",
+        "--warc-out",
+        warc.to_str().unwrap(),
+        &server.url("/old"),
+        &server.url("/gone"),
     ]);
     assert_eq!(records(&out.stdout).len(), 2);
     let mut text = Vec::new();
@@ -462,7 +611,10 @@ fn warc_out_holds_every_response() {
     assert_eq!(text.matches("WARC-Type: response").count(), 4);
     assert_eq!(text.matches("WARC-Type: request").count(), 4);
     for path in ["/robots.txt", "/old", "/page", "/gone"] {
-        assert!(text.contains(&format!("WARC-Target-URI: {}\r\n", server.url(path))), "{path}");
+        assert!(
+            text.contains(&format!("WARC-Target-URI: {}\r\n", server.url(path))),
+            "{path}"
+        );
     }
     assert!(text.contains("HTTP/1.1 301 Moved Permanently\r\n"));
     assert!(text.contains("<h1>Archived</h1>"), "the page body is kept");
@@ -485,11 +637,20 @@ fn the_library_fetches_and_records_exchanges() {
         ..FetchOptions::default()
     };
     let fetcher = Fetcher::new(options).unwrap().with_recorder(seen.clone());
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let record = runtime.block_on(fetcher.fetch(&server.url("/r1")));
     assert!(record.article.error.is_none(), "{:?}", record.article.error);
-    assert_eq!(record.final_url.as_deref(), Some(server.url("/page").as_str()));
+    assert_eq!(
+        record.final_url.as_deref(),
+        Some(server.url("/page").as_str())
+    );
     assert_eq!(record.status, Some(200));
     let urls = seen.0.lock().unwrap().clone();
-    assert_eq!(urls, ["/robots.txt", "/r1", "/r2", "/page"].map(|p| server.url(p)));
+    assert_eq!(
+        urls,
+        ["/robots.txt", "/r1", "/r2", "/page"].map(|p| server.url(p))
+    );
 }

@@ -139,7 +139,8 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .trim()
         .parse()
         .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    Duration::try_from_secs_f64(value).map_err(|_| format!("`{text}` is not a number of seconds (0 or more)"))
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| format!("`{text}` is not a number of seconds (0 or more)"))
 }
 
 /// Exit status of a run stopped by Ctrl-C or SIGTERM, as shells report it.
@@ -207,7 +208,10 @@ pub fn run(args: FetchArgs) -> i32 {
         None => fetcher,
     };
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("copydesk: cannot start the async runtime: {e}");
@@ -218,7 +222,11 @@ pub fn run(args: FetchArgs) -> i32 {
     let interrupted = Arc::new(AtomicBool::new(false));
     let (tally, written) = runtime.block_on(async {
         let mut batch = fetcher.start(urls);
-        tokio::spawn(stop_on_signal(batch.stopper(), interrupted.clone(), args.quiet));
+        tokio::spawn(stop_on_signal(
+            batch.stopper(),
+            interrupted.clone(),
+            args.quiet,
+        ));
         let result = drain(&mut batch, &mut out, &progress).await;
         (result.0, result.1.map(|()| batch.unfetched()))
     });
@@ -262,7 +270,8 @@ fn gather_urls(args: &FetchArgs) -> Result<Vec<String>, String> {
     let mut urls = args.urls.clone();
     match args.input.as_deref() {
         Some(path) if path.as_os_str() != "-" => {
-            let file = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let file =
+                File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let listed = input::read_list(io::BufReader::new(file))
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             urls.extend(listed);
@@ -291,12 +300,20 @@ fn report_resume(notes: &Progress, path: &Path, previous: &resume::Previous, ski
         ));
     }
     if previous.unreadable > 0 {
-        notes.note(&format!("{name}: {} lines are not records; kept as they are", previous.unreadable));
+        notes.note(&format!(
+            "{name}: {} lines are not records; kept as they are",
+            previous.unreadable
+        ));
     }
     if previous.dropped_errors > 0 {
-        notes.note(&format!("{name}: removed {} failed records to fetch again", previous.dropped_errors));
+        notes.note(&format!(
+            "{name}: removed {} failed records to fetch again",
+            previous.dropped_errors
+        ));
     }
-    notes.note(&format!("resuming: {skipped} URLs already recorded in {name}"));
+    notes.note(&format!(
+        "resuming: {skipped} URLs already recorded in {name}"
+    ));
 }
 
 fn fetch_options(args: &FetchArgs) -> FetchOptions {
@@ -329,7 +346,14 @@ fn warc_info(options: &FetchOptions) -> Vec<(&'static str, &str)> {
         ("software", concat!("copydesk/", env!("CARGO_PKG_VERSION"))),
         ("format", "WARC File Format 1.1"),
         ("http-header-user-agent", options.user_agent.as_str()),
-        ("robots", if options.obey_robots { "obey" } else { "ignore" }),
+        (
+            "robots",
+            if options.obey_robots {
+                "obey"
+            } else {
+                "ignore"
+            },
+        ),
     ]
 }
 
@@ -346,7 +370,11 @@ fn open_output(path: Option<&Path>, append: bool) -> io::Result<Box<dyn Write>> 
 
 /// Writes the batch's records as they come; returns the counts and the
 /// first write error, after which the batch is stopped.
-async fn drain(batch: &mut Batch, out: &mut dyn Write, progress: &Progress) -> (Tally, io::Result<()>) {
+async fn drain(
+    batch: &mut Batch,
+    out: &mut dyn Write,
+    progress: &Progress,
+) -> (Tally, io::Result<()>) {
     let mut tally = Tally::new();
     while let Some(record) = batch.next().await {
         if let Err(e) = write_record(out, &record) {
@@ -358,7 +386,10 @@ async fn drain(batch: &mut Batch, out: &mut dyn Write, progress: &Progress) -> (
         let kind = record.article.error.as_ref().map(|e| e.kind.as_str());
         tally.add(kind);
         if let Some(error) = &record.article.error {
-            progress.note(&format!("{}: {} error: {}", record.source, error.kind, error.message));
+            progress.note(&format!(
+                "{}: {} error: {}",
+                record.source, error.kind, error.message
+            ));
         }
         progress.inc();
         progress.set_message(tally.brief());
@@ -376,14 +407,20 @@ fn write_record(out: &mut dyn Write, record: &FetchRecord) -> io::Result<()> {
 /// On Ctrl-C (or SIGTERM): stop taking new URLs and let the requests in
 /// flight finish and be recorded. A second Ctrl-C quits at once; every
 /// record written so far is whole, so `--resume` picks up from there.
-async fn stop_on_signal(stopper: copydesk::fetch::Stopper, interrupted: Arc<AtomicBool>, quiet: bool) {
+async fn stop_on_signal(
+    stopper: copydesk::fetch::Stopper,
+    interrupted: Arc<AtomicBool>,
+    quiet: bool,
+) {
     if !signal().await {
         return;
     }
     interrupted.store(true, Ordering::SeqCst);
     stopper.stop();
     if !quiet {
-        eprintln!("copydesk: stopping: finishing the requests in flight (Ctrl-C again to quit now)");
+        eprintln!(
+            "copydesk: stopping: finishing the requests in flight (Ctrl-C again to quit now)"
+        );
     }
     if signal().await {
         std::process::exit(INTERRUPTED);

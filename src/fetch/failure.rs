@@ -93,7 +93,9 @@ mod tests {
     #[test]
     fn chains_map_to_kinds() {
         assert_eq!(
-            kind_from_chain("client error (Connect): dns error: failed to lookup address information"),
+            kind_from_chain(
+                "client error (Connect): dns error: failed to lookup address information"
+            ),
             ErrorKind::Dns
         );
         assert_eq!(
@@ -101,11 +103,15 @@ mod tests {
             ErrorKind::Tls
         );
         assert_eq!(
-            kind_from_chain("client error (Connect): received corrupt message of type InvalidContentType"),
+            kind_from_chain(
+                "client error (Connect): received corrupt message of type InvalidContentType"
+            ),
             ErrorKind::Tls
         );
         assert_eq!(
-            kind_from_chain("client error (Connect): tcp connect error: Connection refused (os error 111)"),
+            kind_from_chain(
+                "client error (Connect): tcp connect error: Connection refused (os error 111)"
+            ),
             ErrorKind::Connect
         );
     }

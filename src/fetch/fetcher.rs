@@ -135,7 +135,9 @@ impl Fetcher {
         for source in urls {
             match Job::new(&source) {
                 Ok(job) => frontier.push_back(job),
-                Err(failure) => early.push(FetchRecord::failed(&source, failure.kind, failure.message)),
+                Err(failure) => {
+                    early.push(FetchRecord::failed(&source, failure.kind, failure.message))
+                }
             }
         }
         let (out, records) = mpsc::channel(options.concurrency.max(1));
@@ -147,7 +149,14 @@ impl Fetcher {
             events: events_tx,
             out,
         });
-        tokio::spawn(dispatch::run(ctx, frontier, events_rx, stop_rx, early, left.clone()));
+        tokio::spawn(dispatch::run(
+            ctx,
+            frontier,
+            events_rx,
+            stop_rx,
+            early,
+            left.clone(),
+        ));
         Batch {
             records,
             stop: Stopper(Arc::new(stop_tx)),
@@ -169,7 +178,11 @@ impl Fetcher {
         match batch.next().await {
             Some(record) => record,
             // A batch yields a record per URL; this is only for safety.
-            None => FetchRecord::failed(url, super::ErrorKind::Internal, "the batch ended without a record"),
+            None => FetchRecord::failed(
+                url,
+                super::ErrorKind::Internal,
+                "the batch ended without a record",
+            ),
         }
     }
 }

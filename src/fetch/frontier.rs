@@ -26,7 +26,11 @@ pub(crate) enum Next {
     Fetch { host: usize, job: Job },
     /// Fetch the robots.txt of `origin` (of which `url` is a page) for
     /// `host`, then call [`Frontier::robots_known`].
-    Robots { host: usize, origin: String, url: Url },
+    Robots {
+        host: usize,
+        origin: String,
+        url: Url,
+    },
     /// robots.txt rules the job out; record the failure, nothing to request.
     Refused { job: Job, failure: Failure },
     /// Nothing may start before this time.
@@ -315,13 +319,23 @@ mod tests {
     fn no_limits_means_round_robin() {
         let t0 = Instant::now();
         let mut f = Frontier::new(&options(0, 0, false), t0);
-        for url in ["http://a.test/1", "http://a.test/2", "http://b.test/1", "http://b.test/2"] {
+        for url in [
+            "http://a.test/1",
+            "http://a.test/2",
+            "http://b.test/1",
+            "http://b.test/2",
+        ] {
             f.push_back(job(url));
         }
         let order: Vec<_> = (0..4).map(|_| fetched(f.next(t0)).1).collect();
         assert_eq!(
             order,
-            ["http://a.test/1", "http://b.test/1", "http://a.test/2", "http://b.test/2"]
+            [
+                "http://a.test/1",
+                "http://b.test/1",
+                "http://a.test/2",
+                "http://b.test/2"
+            ]
         );
     }
 
@@ -354,7 +368,10 @@ mod tests {
         assert_eq!(origin, "http://a.test");
         // Nothing else for a.test until its robots.txt is known.
         assert!(matches!(f.next(t0), Next::Idle));
-        let robots = Robots::parse("copydesk", b"User-agent: *\nDisallow: /private\nCrawl-delay: 3\n");
+        let robots = Robots::parse(
+            "copydesk",
+            b"User-agent: *\nDisallow: /private\nCrawl-delay: 3\n",
+        );
         f.robots_known(host, origin, Arc::new(robots));
         // The crawl delay counts from the robots.txt request.
         let t3 = t0 + Duration::from_secs(3);

@@ -124,7 +124,11 @@ pub(crate) enum BodyEnd {
 }
 
 /// Sends a GET for `url` and waits for the response head.
-pub(crate) async fn send(client: &reqwest::Client, user_agent: &str, url: &Url) -> Result<Response, Failure> {
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    user_agent: &str,
+    url: &Url,
+) -> Result<Response, Failure> {
     let date = DateTime::<Utc>::from(SystemTime::now());
     let request = request_bytes(url, user_agent);
     let inner = client
@@ -144,7 +148,10 @@ pub(crate) async fn send(client: &reqwest::Client, user_agent: &str, url: &Url) 
 /// The default headers of every request (the user agent is set apart).
 pub(crate) fn default_headers() -> HeaderMap {
     let mut headers = HeaderMap::new();
-    headers.insert(ACCEPT, reqwest::header::HeaderValue::from_static(ACCEPT_VALUE));
+    headers.insert(
+        ACCEPT,
+        reqwest::header::HeaderValue::from_static(ACCEPT_VALUE),
+    );
     headers
 }
 
@@ -200,7 +207,8 @@ pub(crate) fn is_html(content_type: Option<&str>) -> bool {
         return true;
     };
     let essence = value.split(';').next().unwrap_or("").trim();
-    essence.eq_ignore_ascii_case("text/html") || essence.eq_ignore_ascii_case("application/xhtml+xml")
+    essence.eq_ignore_ascii_case("text/html")
+        || essence.eq_ignore_ascii_case("application/xhtml+xml")
 }
 
 /// The failure for a body over `limit` bytes.
@@ -231,7 +239,8 @@ mod tests {
     fn the_rebuilt_request_names_target_and_host() {
         let url = Url::parse("http://127.0.0.1:8080/a/b?q=1#frag").unwrap();
         let text = String::from_utf8(request_bytes(&url, "ua/1")).unwrap();
-        assert!(text.starts_with("GET /a/b?q=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: ua/1\r\n"));
+        assert!(text
+            .starts_with("GET /a/b?q=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: ua/1\r\n"));
         assert!(text.ends_with("\r\n\r\n"));
         let url = Url::parse("https://example.com").unwrap();
         let text = String::from_utf8(request_bytes(&url, "ua/1")).unwrap();

@@ -79,12 +79,8 @@ pub(crate) fn origin_key(url: &Url) -> String {
 
 /// Parses an input URL: absolute, http or https, with a host.
 fn parse_http_url(text: &str) -> Result<Url, Failure> {
-    let url = Url::parse(text).map_err(|e| {
-        Failure::new(
-            ErrorKind::InvalidUrl,
-            format!("not an absolute URL ({e})"),
-        )
-    })?;
+    let url = Url::parse(text)
+        .map_err(|e| Failure::new(ErrorKind::InvalidUrl, format!("not an absolute URL ({e})")))?;
     check_http(url, "a URL with")
 }
 
@@ -94,7 +90,10 @@ fn check_http(mut url: Url, what: &str) -> Result<Url, Failure> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Failure::new(
             ErrorKind::InvalidUrl,
-            format!("{what} scheme {:?}: only http and https are fetched", url.scheme()),
+            format!(
+                "{what} scheme {:?}: only http and https are fetched",
+                url.scheme()
+            ),
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
@@ -111,7 +110,13 @@ mod tests {
     #[test]
     fn inputs_must_be_absolute_http_urls() {
         assert!(Job::new(" https://example.com/a#top ").is_ok());
-        for bad in ["example.com/a", "ftp://example.com/", "mailto:a@b.c", "", "http://"] {
+        for bad in [
+            "example.com/a",
+            "ftp://example.com/",
+            "mailto:a@b.c",
+            "",
+            "http://",
+        ] {
             let err = Job::new(bad).unwrap_err();
             assert_eq!(err.kind, ErrorKind::InvalidUrl, "{bad}");
         }

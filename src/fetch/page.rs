@@ -179,7 +179,12 @@ fn retry_wait(options: &FetchOptions, job: &Job, failure: &mut Failure) -> Optio
 /// Extracts a page on the blocking thread pool, at most
 /// `options.extract_jobs` at once, so that parsing never starves the
 /// tasks doing network I/O.
-async fn extract(shared: &Shared, body: Vec<u8>, content_type: Option<String>, url: &Url) -> Article {
+async fn extract(
+    shared: &Shared,
+    body: Vec<u8>,
+    content_type: Option<String>,
+    url: &Url,
+) -> Article {
     // The semaphore is never closed, so the permit always comes.
     let permit = shared.extract_slots.clone().acquire_owned().await.ok();
     let extractor = shared.extractor.clone();
@@ -200,7 +205,12 @@ async fn extract(shared: &Shared, body: Vec<u8>, content_type: Option<String>, u
 
 /// Extracts, turning a panic of the extractor into an `extract` error, so
 /// that one pathological page does not end a run over thousands.
-fn extract_catching_panics(extractor: &Extractor, body: &[u8], content_type: Option<&str>, url: &str) -> Article {
+fn extract_catching_panics(
+    extractor: &Extractor,
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &str,
+) -> Article {
     panic::catch_unwind(AssertUnwindSafe(|| {
         extractor.extract_bytes(body, content_type, Some(url))
     }))
@@ -220,7 +230,12 @@ fn extract_catching_panics(extractor: &Extractor, body: &[u8], content_type: Opt
 
 /// The record of a page that was fetched and extracted (the extraction
 /// itself may have failed, as `article.error` then says).
-fn finished_record(job: &Job, status: Option<u16>, content_type: Option<String>, article: Article) -> FetchRecord {
+fn finished_record(
+    job: &Job,
+    status: Option<u16>,
+    content_type: Option<String>,
+    article: Article,
+) -> FetchRecord {
     FetchRecord {
         source: job.source.clone(),
         article,
@@ -239,13 +254,18 @@ pub(crate) fn failed_record(
     content_type: Option<String>,
     failure: &Failure,
 ) -> FetchRecord {
-    let article = Article::failed(Some(job.url.as_str()), failure.kind.as_str(), failure.message.clone());
+    let article = Article::failed(
+        Some(job.url.as_str()),
+        failure.kind.as_str(),
+        failure.message.clone(),
+    );
     finished_record(job, status, content_type, article)
 }
 
 fn elapsed_ms(job: &Job) -> u64 {
-    job.first_start
-        .map_or(0, |t| u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX))
+    job.first_start.map_or(0, |t| {
+        u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX)
+    })
 }
 
 #[cfg(test)]
@@ -269,7 +289,10 @@ mod tests {
         };
         assert!(retry_wait(&options, &job, &mut transient).is_some());
         transient.retry_after = Some(Duration::from_secs(3));
-        assert_eq!(retry_wait(&options, &job, &mut transient), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_wait(&options, &job, &mut transient),
+            Some(Duration::from_secs(3))
+        );
         transient.retry_after = Some(Duration::from_secs(600));
         assert_eq!(retry_wait(&options, &job, &mut transient), None);
         assert!(transient.message.contains("600 s"));

@@ -144,6 +144,9 @@ mod tests {
     #[test]
     fn fetched_at_is_utc_with_milliseconds() {
         let t = now_rfc3339();
-        assert!(t.ends_with('Z') && t.len() == "2024-05-01T10:00:00.123Z".len(), "{t}");
+        assert!(
+            t.ends_with('Z') && t.len() == "2024-05-01T10:00:00.123Z".len(),
+            "{t}"
+        );
     }
 }

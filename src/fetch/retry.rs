@@ -44,7 +44,10 @@ mod tests {
             let full = base * (1 << retry);
             for _ in 0..20 {
                 let wait = backoff(base, retry);
-                assert!(wait >= full / 2 && wait < full, "{wait:?} for retry {retry}");
+                assert!(
+                    wait >= full / 2 && wait < full,
+                    "{wait:?} for retry {retry}"
+                );
             }
         }
     }

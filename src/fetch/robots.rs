@@ -96,7 +96,10 @@ pub(crate) async fn fetch(shared: &Shared, url: &Url) -> Robots {
             Answer::Redirect(location) => {
                 redirects += 1;
                 match target.join(&location) {
-                    Ok(next) if redirects <= MAX_ROBOTS_REDIRECTS && matches!(next.scheme(), "http" | "https") => {
+                    Ok(next)
+                        if redirects <= MAX_ROBOTS_REDIRECTS
+                            && matches!(next.scheme(), "http" | "https") =>
+                    {
                         target = next;
                         continue;
                     }
@@ -196,7 +199,10 @@ mod tests {
 
     #[test]
     fn garbage_allows_everything() {
-        let robots = Robots::parse("copydesk", b"\xff\xfe<html><body>Not found</body></html>\0\0");
+        let robots = Robots::parse(
+            "copydesk",
+            b"\xff\xfe<html><body>Not found</body></html>\0\0",
+        );
         assert!(robots.check(&url("http://a.test/x")).is_ok());
         assert_eq!(robots.crawl_delay(), None);
     }

@@ -150,7 +150,13 @@ impl Server {
 
     /// Requests received for `path`.
     pub fn hits(&self, path: &str) -> usize {
-        self.stats.per_path.lock().unwrap().get(path).copied().unwrap_or(0)
+        self.stats
+            .per_path
+            .lock()
+            .unwrap()
+            .get(path)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Requests received in all.
@@ -180,7 +186,9 @@ impl Drop for Server {
 fn serve(stream: TcpStream, stats: &Stats, handler: &Handler) {
     // A client that never closes must not pin this thread for ever.
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Ok(read_half) = stream.try_clone() else { return };
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(read_half);
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -223,14 +231,19 @@ fn serve(stream: TcpStream, stats: &Stats, handler: &Handler) {
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.body.len()
+    ));
     let mut stream = stream;
     // The request counts as handled from just before its last bytes go
     // out: once the client has them it may rightly start the next one.
     let _ = match reply.trickle {
         None => {
             stats.active.fetch_sub(1, Ordering::SeqCst);
-            stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&reply.body))
+            stream
+                .write_all(head.as_bytes())
+                .and_then(|()| stream.write_all(&reply.body))
         }
         Some((piece, every)) => {
             let sent = stream.write_all(head.as_bytes()).and_then(|()| {

@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn a_last_line_without_newline_counts() {
-        assert_eq!(read_list(&b"https://a.test/1"[..]).unwrap(), ["https://a.test/1"]);
+        assert_eq!(
+            read_list(&b"https://a.test/1"[..]).unwrap(),
+            ["https://a.test/1"]
+        );
     }
 
     #[test]

@@ -89,7 +89,9 @@ fn drop_failed_records(path: &Path) -> io::Result<()> {
                 out.write_all(b"\n")?;
             }
         }
-        out.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()?;
+        out.into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .sync_all()?;
         fs::rename(&temporary, path)
     })();
     if result.is_err() {
@@ -123,7 +125,11 @@ mod tests {
     fn a_torn_last_line_is_cut_and_not_counted() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.jsonl");
-        fs::write(&path, format!("{OK}\n{{\"source\":\"http://a.test/3\",\"te")).unwrap();
+        fs::write(
+            &path,
+            format!("{OK}\n{{\"source\":\"http://a.test/3\",\"te"),
+        )
+        .unwrap();
         let previous = prepare(&path, false).unwrap();
         assert_eq!(previous.done.len(), 1);
         assert!(previous.torn_bytes > 0);
@@ -142,7 +148,10 @@ mod tests {
         let previous = prepare(&path, true).unwrap();
         assert_eq!(previous.done.len(), 1);
         assert_eq!(previous.dropped_errors, 1);
-        assert_eq!(fs::read_to_string(&path).unwrap(), format!("{OK}\ngarbage\n"));
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{OK}\ngarbage\n")
+        );
         assert!(!temporary_beside(&path).exists());
     }
 }

@@ -53,10 +53,17 @@ impl Tally {
     pub fn summary(&self) -> String {
         let mut text = format!("{} ok, {} failed", self.ok, self.failed());
         if !self.errors.is_empty() {
-            let kinds: Vec<String> = self.errors.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            let kinds: Vec<String> = self
+                .errors
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
             text.push_str(&format!(" ({})", kinds.join(", ")));
         }
-        text.push_str(&format!(" in {:.1} s", self.started.elapsed().as_secs_f64()));
+        text.push_str(&format!(
+            " in {:.1} s",
+            self.started.elapsed().as_secs_f64()
+        ));
         text
     }
 }
@@ -73,7 +80,9 @@ mod tests {
         t.add(Some("http_status"));
         t.add(Some("timeout"));
         assert_eq!((t.ok, t.failed(), t.done()), (1, 3, 4));
-        assert!(t.summary().starts_with("1 ok, 3 failed (http_status 1, timeout 2) in "));
+        assert!(t
+            .summary()
+            .starts_with("1 ok, 3 failed (http_status 1, timeout 2) in "));
         assert!(t.brief().starts_with("ok 1, errors 3, "));
     }
 }

@@ -115,7 +115,10 @@ fn write_entry<W: io::Write>(warc: &mut WarcWriter<W>, entry: &Entry) -> io::Res
         warc.write_record(
             "response",
             entry.date,
-            &[("WARC-Target-URI", &entry.url), ("WARC-Truncated", "unspecified")],
+            &[
+                ("WARC-Target-URI", &entry.url),
+                ("WARC-Truncated", "unspecified"),
+            ],
             "application/http; msgtype=response",
             &entry.response,
         )?
