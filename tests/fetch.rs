@@ -471,9 +471,11 @@ fn resume_after_a_kill_records_every_url_exactly_once() {
     for url in &urls {
         assert_eq!(kind(&recs[url]), "ok");
     }
-    // Nothing recorded before the kill was fetched again.
+    // Nothing recorded before the kill was fetched again: the only repeats
+    // are the pages lost with the process (4 in flight, 4 queued for output,
+    // 1 being written).
     assert!(
-        server.total_hits() <= urls.len() + 4,
+        server.total_hits() <= urls.len() + 9,
         "{} hits",
         server.total_hits()
     );
