@@ -19,8 +19,9 @@ Examples:
   copydesk extract pages/ --jobs 4 -o out.jsonl  a whole directory, in sorted order
   copydesk extract --format text page.html       just the article text
   copydesk eval ../shared/bench/readability      score the extractor on a labelled set
+  copydesk warc crawl.warc.gz -o pages.jsonl     the HTML pages of a web archive
 
-Planned: `fetch` (download and extract URLs) and `warc` (extract from WARC files).
+Planned: `fetch` (download and extract URLs).
 Run `copydesk help <COMMAND>` for the options of one command.";
 
 /// Turns web pages (news articles first) into clean text and metadata.
