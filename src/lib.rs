@@ -28,9 +28,13 @@ pub mod fetch;
 pub mod lang;
 pub mod limits;
 pub mod metadata;
+pub mod timings;
 pub mod warc;
 
 pub use article::{Article, ErrorInfo};
+pub use timings::Timings;
+
+use std::time::Instant;
 
 /// Why a page could not be processed.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +118,11 @@ impl Extractor {
 
     /// Extracts from already-decoded HTML.
     pub fn extract(&self, html: &str, url: Option<&str>) -> Article {
+        self.extract_timed(html, url, &mut Timings::default())
+    }
+
+    /// [`Extractor::extract`], adding each stage's time to `timings` (for `copydesk bench`).
+    pub fn extract_timed(&self, html: &str, url: Option<&str>, timings: &mut Timings) -> Article {
         if html.len() > self.options.max_bytes {
             let e = Error::TooLarge {
                 size: html.len(),
@@ -121,10 +130,18 @@ impl Extractor {
             };
             return Article::failed(url, e.kind(), e.to_string());
         }
+        let mut clock = Instant::now();
         let doc = scraper::Html::parse_document(html);
+        timings::lap(&mut clock, &mut timings.parse);
         let meta = metadata::extract(&doc, url);
-        let body = extract::extract_body(&doc, &meta, &self.options);
-        assemble_article(meta, body, url)
+        timings::lap(&mut clock, &mut timings.metadata);
+        let body = extract::extract_body_timed(&doc, &meta, &self.options, &mut timings.extract);
+        clock = Instant::now();
+        drop(doc);
+        timings::lap(&mut clock, &mut timings.free);
+        let article = assemble_article(meta, body, url);
+        timings::lap(&mut clock, &mut timings.finish);
+        article
     }
 
     /// Decodes raw page bytes (BOM, `content_type` charset, `<meta>` charset,
@@ -135,6 +152,18 @@ impl Extractor {
         content_type: Option<&str>,
         url: Option<&str>,
     ) -> Article {
+        self.extract_bytes_timed(bytes, content_type, url, &mut Timings::default())
+    }
+
+    /// [`Extractor::extract_bytes`], adding each stage's time to `timings`
+    /// (for `copydesk bench`).
+    pub fn extract_bytes_timed(
+        &self,
+        bytes: &[u8],
+        content_type: Option<&str>,
+        url: Option<&str>,
+        timings: &mut Timings,
+    ) -> Article {
         if bytes.len() > self.options.max_bytes {
             let e = Error::TooLarge {
                 size: bytes.len(),
@@ -142,8 +171,11 @@ impl Extractor {
             };
             return Article::failed(url, e.kind(), e.to_string());
         }
-        match decode::decode(bytes, content_type) {
-            Ok(text) => self.extract(&text, url),
+        let mut clock = Instant::now();
+        let decoded = decode::decode(bytes, content_type);
+        timings::lap(&mut clock, &mut timings.decode);
+        match decoded {
+            Ok(text) => self.extract_timed(&text, url, timings),
             Err(e) => Article::failed(url, e.kind(), e.to_string()),
         }
     }

@@ -2,6 +2,7 @@
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub mod bench;
 pub mod eval;
 pub mod extract;
 #[cfg(feature = "fetch")]
@@ -44,6 +45,8 @@ enum Command {
     Fetch(fetch::FetchArgs),
     /// Extract the HTML pages of WARC files (plain or gzipped, files, stdin or URLs).
     Warc(warc::WarcArgs),
+    /// Measure extraction speed against parsing alone, per stage and per core.
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the command line and runs the chosen subcommand; returns the
@@ -55,6 +58,7 @@ pub fn main() -> i32 {
         #[cfg(feature = "fetch")]
         Command::Fetch(args) => fetch::run(args),
         Command::Warc(args) => warc::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

@@ -1,0 +1,286 @@
+//! `copydesk bench`: how fast extraction runs, compared in the same run with
+//! parsing alone, on one thread and on all cores, stage by stage.
+//!
+//! All pages are read into memory first, so the figures measure the
+//! extractor and not the disk. Every repetition runs the three passes
+//! (parse only, extraction on one thread, extraction on all threads) back to
+//! back on the same pages; medians over repetitions are reported, and the
+//! ratios are medians of the per-repetition ratios, which cancels most of
+//! the drift of a machine shared with other work.
+
+mod report;
+mod scaling;
+
+use std::fs;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use copydesk::{Extractor, Options, Timings};
+
+use super::output::{self, Format};
+
+/// Examples shown under `copydesk bench --help`.
+const EXAMPLES: &str = "\
+Examples:
+  copydesk bench ../shared/bench/*              all labelled sets, pooled
+  copydesk bench --repeat 5 --json pages/       any directory of .html files
+  copydesk bench --scaling fixtures/            1, 10, 50 MB pages and pathological ones
+  copydesk bench --verify ../shared/bench/*     the pre-pass changes no page's result";
+
+/// Arguments of `copydesk bench`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct BenchArgs {
+    /// Labelled set directories, directories of HTML files (searched
+    /// recursively) or HTML files; other files are skipped.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Repetitions of each measurement; medians are reported.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub repeat: usize,
+
+    /// Threads for the all-cores pass [default: all cores]
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Measure how time and memory grow with page size instead: the page
+    /// with the longest article, repeated to 1, 10 and 50 MB, and synthetic
+    /// pathological pages at two sizes each.
+    #[arg(long)]
+    pub scaling: bool,
+
+    /// Page sizes in MB for `--scaling`.
+    #[arg(long, value_name = "MB,...", value_delimiter = ',', default_values_t = [1, 10, 50])]
+    pub sizes: Vec<usize>,
+
+    /// Instead of timing, check that the pre-pass leaves every page's
+    /// metadata and body exactly as they are without it; exit 1 if not.
+    #[arg(long)]
+    pub verify: bool,
+}
+
+/// One page held in memory.
+pub(crate) struct Page {
+    /// Where it was read from.
+    pub source: String,
+    /// The raw bytes, as extraction gets them.
+    pub bytes: Vec<u8>,
+    /// The decoded text, as the parse-only baseline gets it.
+    pub text: String,
+}
+
+/// Runs the subcommand; returns the process exit code.
+pub fn run(args: BenchArgs) -> i32 {
+    let pages = match load(&args.inputs) {
+        Ok(pages) if !pages.is_empty() => pages,
+        Ok(_) => {
+            eprintln!("copydesk: no .html or .htm pages in the inputs");
+            return 2;
+        }
+        Err(message) => {
+            eprintln!("copydesk: {message}");
+            return 2;
+        }
+    };
+    let jobs = args
+        .jobs
+        .map_or_else(super::extract::thread_count, NonZeroUsize::get);
+    let repeat = args.repeat.max(1);
+    if args.verify {
+        return verify(&pages);
+    }
+    if args.scaling {
+        let figures = scaling::run(&pages, &args.sizes, repeat);
+        report::print_scaling(&figures, args.json);
+        return 0;
+    }
+    let figures = measure(&pages, jobs, repeat);
+    report::print_throughput(&figures, args.json);
+    0
+}
+
+/// Reads every HTML page of the inputs, in sorted order within a directory.
+fn load(inputs: &[PathBuf]) -> Result<Vec<Page>, String> {
+    let mut paths = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            walk(input, &mut found).map_err(|e| format!("{}: {e}", input.display()))?;
+            found.sort();
+            paths.extend(found);
+        } else if is_html(input) {
+            paths.push(input.clone());
+        } else {
+            eprintln!("copydesk: skipping {}: not an HTML file", input.display());
+        }
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            // A page that does not decode is still timed: extraction reports
+            // the error quickly, and the baseline parses nothing.
+            let text = copydesk::decode::decode(&bytes, None).unwrap_or_default();
+            Ok(Page {
+                source: path.display().to_string(),
+                bytes,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Collects the HTML files below `dir`; an explicit stack, since trees can
+/// nest deeper than the call stack, and links to directories are not followed.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else if is_html(&path) {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_html(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+/// The figures of one throughput run.
+pub(crate) struct Throughput {
+    pub pages: usize,
+    pub bytes: usize,
+    pub jobs: usize,
+    pub repeat: usize,
+    /// Median wall time of a parse-only pass, one thread.
+    pub parse: Duration,
+    /// Median wall time of an extraction pass (bytes to JSON line), one thread.
+    pub one: Duration,
+    /// Median wall time of an extraction pass on `jobs` threads.
+    pub all: Duration,
+    /// Median per-repetition ratio of extraction to parse-only pages/s.
+    pub ratio_parse: f64,
+    /// Median per-repetition ratio of all-threads to one-thread pages/s.
+    pub ratio_threads: f64,
+    /// Stage times of the median one-thread pass.
+    pub stages: Timings,
+    /// Serialising the records in that pass.
+    pub serialise: Duration,
+}
+
+/// Runs `repeat` repetitions of the three passes and takes medians.
+fn measure(pages: &[Page], jobs: usize, repeat: usize) -> Throughput {
+    let extractor = Extractor::new(Options::default());
+    // Warm-up: compile the lazily built regexes, grow the allocator's pools.
+    for page in pages.iter().take(50) {
+        extract_one(&extractor, page, &mut Timings::default());
+    }
+    let mut runs = Vec::with_capacity(repeat);
+    for _ in 0..repeat {
+        let parse = parse_pass(pages);
+        let (one, stages, serialise) = extract_pass(&extractor, pages);
+        let all = parallel_pass(&extractor, pages, jobs);
+        runs.push((parse, one, all, stages, serialise));
+    }
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+    let mut by_one: Vec<_> = runs.iter().collect();
+    by_one.sort_by_key(|r| r.1);
+    let median_run = by_one[by_one.len() / 2];
+    Throughput {
+        pages: pages.len(),
+        bytes: pages.iter().map(|p| p.bytes.len()).sum(),
+        jobs,
+        repeat,
+        parse: median(runs.iter().map(|r| r.0)),
+        one: median(runs.iter().map(|r| r.1)),
+        all: median(runs.iter().map(|r| r.2)),
+        ratio_parse: median_f64(runs.iter().map(|r| ratio(r.0, r.1))),
+        ratio_threads: median_f64(runs.iter().map(|r| ratio(r.1, r.2))),
+        stages: median_run.3,
+        serialise: median_run.4,
+    }
+}
+
+/// The baseline: `scraper::Html::parse_document` on the decoded text, and
+/// freeing the tree, which extraction pays for too.
+fn parse_pass(pages: &[Page]) -> Duration {
+    let start = Instant::now();
+    for page in pages {
+        let doc = scraper::Html::parse_document(&page.text);
+        drop(std::hint::black_box(doc));
+    }
+    start.elapsed()
+}
+
+/// Extraction of every page on this thread: wall time, stage times, and
+/// the part spent serialising records.
+fn extract_pass(extractor: &Extractor, pages: &[Page]) -> (Duration, Timings, Duration) {
+    let mut stages = Timings::default();
+    let mut serialise = Duration::ZERO;
+    let start = Instant::now();
+    for page in pages {
+        serialise += extract_one(extractor, page, &mut stages);
+    }
+    (start.elapsed(), stages, serialise)
+}
+
+/// Extraction on `jobs` threads, pages handed out one at a time.
+fn parallel_pass(extractor: &Extractor, pages: &[Page], jobs: usize) -> Duration {
+    let next = AtomicUsize::new(0);
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                let mut stages = Timings::default();
+                while let Some(page) = pages.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    extract_one(extractor, page, &mut stages);
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
+/// What `copydesk extract` does with a page once read: extract, then render
+/// the JSON line. Returns the rendering time.
+fn extract_one(extractor: &Extractor, page: &Page, stages: &mut Timings) -> Duration {
+    let article = extractor.extract_bytes_timed(&page.bytes, None, None, stages);
+    let start = Instant::now();
+    let line = output::render(Format::Jsonl, &page.source, &article, false);
+    std::hint::black_box(line);
+    start.elapsed()
+}
+
+pub(crate) fn median(values: impl Iterator<Item = Duration>) -> Duration {
+    let mut v: Vec<Duration> = values.collect();
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn median_f64(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// `--verify`: with and without the pre-pass, every page must give the same
+/// metadata and body. Prints the pages that differ; exit 1 if any.
+fn verify(_pages: &[Page]) -> i32 {
+    eprintln!("copydesk: --verify needs the pre-pass, which is not built yet");
+    2
+}
