@@ -306,35 +306,29 @@ fn read_path_list(list: &PathBuf) -> io::Result<Vec<String>> {
 /// The records of one input; an input that cannot be opened yields one
 /// `io` error record.
 fn open(input: &str, max_bytes: usize) -> Box<dyn Iterator<Item = Item>> {
-    let stream = open_stream(input).and_then(|stream| {
-        Pages::new(stream, max_bytes).map_err(|e| Failure {
+    let pages = open_stream(input)
+        .and_then(|stream| Pages::new(stream, max_bytes).map_err(|e| e.to_string()));
+    match pages {
+        Ok(pages) => Box::new(pages),
+        Err(message) => Box::new(std::iter::once(Item::Failed(Failure {
             record: Default::default(),
             kind: "io",
-            message: e.to_string(),
-        })
-    });
-    match stream {
-        Ok(pages) => Box::new(pages),
-        Err(failure) => Box::new(std::iter::once(Item::Failed(failure))),
+            message,
+        }))),
     }
 }
 
 /// The bytes of an input: a file, standard input, or a URL.
-fn open_stream(input: &str) -> Result<Box<dyn Read>, Failure> {
-    let failure = |message: String| Failure {
-        record: Default::default(),
-        kind: "io",
-        message,
-    };
+fn open_stream(input: &str) -> Result<Box<dyn Read>, String> {
     if input == "-" {
         return Ok(Box::new(io::stdin().lock()));
     }
     if is_url(input) {
-        return url::open(input).map_err(failure);
+        return url::open(input);
     }
     fs::File::open(input)
         .map(|file| Box::new(file) as Box<dyn Read>)
-        .map_err(|e| failure(e.to_string()))
+        .map_err(|e| e.to_string())
 }
 
 fn is_url(input: &str) -> bool {
@@ -357,7 +351,7 @@ fn process(extractor: &Extractor, job: Job) -> Done {
             let article = match page.html(max_bytes) {
                 Ok(Some(html)) => extract_guarded(extractor, &html, content_type.as_deref(), url),
                 Ok(None) => return Done::NotHtml,
-                Err(failure) => failed(&failure),
+                Err(e) => Article::failed(url, e.kind(), e.to_string()),
             };
             (record, article)
         }

@@ -44,11 +44,8 @@ impl HttpHead {
         })?;
         let mut header = Header::default();
         let mut size = 0usize;
-        loop {
-            let Some(line) = header::read_line(r, header::MAX_LINE).map_err(HeadError::Io)? else {
-                // Headers without a body: nothing more to read.
-                break;
-            };
+        // The end of the stream ends headers without a body.
+        while let Some(line) = header::read_line(r, header::MAX_LINE).map_err(HeadError::Io)? {
             if line.content.is_empty() {
                 break;
             }
@@ -167,6 +164,22 @@ pub enum BodyError {
     Corrupt(String),
 }
 
+impl BodyError {
+    /// The error kind of the page's record: `too_large` or `decode`.
+    ///
+    /// ```
+    /// use copydesk::warc::BodyError;
+    /// assert_eq!(BodyError::TooLarge { limit: 1 }.kind(), "too_large");
+    /// assert_eq!(BodyError::Unsupported("br".into()).kind(), "decode");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BodyError::TooLarge { .. } => "too_large",
+            BodyError::Unsupported(_) | BodyError::Corrupt(_) => "decode",
+        }
+    }
+}
+
 impl std::fmt::Display for BodyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -244,10 +257,7 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len());
     let mut rest = body;
     let mut first = true;
-    loop {
-        let Some(end) = rest.iter().position(|&b| b == b'\n') else {
-            break;
-        };
+    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
         let line = String::from_utf8_lossy(&rest[..end]);
         let size_text = line.split(';').next().unwrap_or("").trim();
         let Ok(size) = usize::from_str_radix(size_text, 16) else {

@@ -46,19 +46,9 @@ impl Page {
     /// The HTML bytes: the body decoded (see [`HttpHead::decode_body`]), or
     /// `Ok(None)` when the response declares no type and the body does not
     /// look like HTML. Kept apart from reading so that a pool of threads
-    /// can do it.
-    pub fn html(self, max_bytes: usize) -> Result<Option<Vec<u8>>, Failure> {
-        let body = self
-            .http
-            .decode_body(self.body, max_bytes)
-            .map_err(|e| Failure {
-                kind: match e {
-                    BodyError::TooLarge { .. } => "too_large",
-                    _ => "decode",
-                },
-                message: e.to_string(),
-                record: self.record.clone(),
-            })?;
+    /// can do it; [`BodyError::kind`] is the error kind of its record.
+    pub fn html(self, max_bytes: usize) -> Result<Option<Vec<u8>>, BodyError> {
+        let body = self.http.decode_body(self.body, max_bytes)?;
         if self.http.declares_html().is_none() && !looks_like_html(&body) {
             return Ok(None);
         }

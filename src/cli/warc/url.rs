@@ -6,7 +6,7 @@
 //! archive needs no more memory than a few pieces, and a slow reader slows
 //! the download instead of buffering it.
 
-use std::io::{self, Read};
+use std::io::Read;
 
 /// Opens `url` for reading.
 #[cfg(not(feature = "fetch"))]
@@ -26,7 +26,7 @@ const PIECES_IN_FLIGHT: usize = 16;
 pub fn open(url: &str) -> Result<Box<dyn Read>, String> {
     use std::sync::mpsc;
 
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(PIECES_IN_FLIGHT);
+    let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(PIECES_IN_FLIGHT);
     // The status comes back on its own channel so that it can fail `open`.
     let (status_tx, status_rx) = mpsc::sync_channel::<Result<(), String>>(1);
     let target = url.to_owned();
@@ -50,7 +50,7 @@ pub fn open(url: &str) -> Result<Box<dyn Read>, String> {
 fn download(
     url: &str,
     status_tx: &std::sync::mpsc::SyncSender<Result<(), String>>,
-    tx: &std::sync::mpsc::SyncSender<io::Result<Vec<u8>>>,
+    tx: &std::sync::mpsc::SyncSender<std::io::Result<Vec<u8>>>,
 ) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -91,7 +91,7 @@ fn download(
             let piece = match response.chunk().await {
                 Ok(Some(bytes)) => Ok(bytes.to_vec()),
                 Ok(None) => return,
-                Err(e) => Err(io::Error::other(e)),
+                Err(e) => Err(std::io::Error::other(e)),
             };
             let failed = piece.is_err();
             // A closed channel means the reader has stopped: so do we.
@@ -107,14 +107,14 @@ fn download(
 /// The reading end: the pieces in order, then the end of the stream.
 #[cfg(feature = "fetch")]
 struct Pieces {
-    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
     piece: Vec<u8>,
     at: usize,
 }
 
 #[cfg(feature = "fetch")]
 impl Read for Pieces {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         while self.at == self.piece.len() {
             match self.rx.recv() {
                 Ok(piece) => {
