@@ -101,7 +101,7 @@ pub fn is_comma(c: char) -> bool {
 /// rails, consent banners, audio players).
 pub static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|newsletter|subscri|donat|membership|paywall|cookie|consent|recommend|share|sharing|promo|outbrain|taboola|audio-player|listen|most-popular|mostpopular|trending|signup|sign-up|newsfeed|news-feed|feed-|-feed|editors-pick|editorspick|more-news|morenews|read-more|readmore|you-may|also-like|toolbar|navbar|masthead|topbar|author-bio|author-box|author-info|author-description|author-card|about-author|about-the-author|authorbio|bio-box|tags|tag-list|taglist|keywords|topics|corrections|print|breadcrumbs|pagination|back-to-top|backtotop|skip",
+        r"(?i)-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|newsletter|subscri|donat|membership|paywall|cookie|consent|recommend|share|sharing|promo|outbrain|taboola|audio-player|listen|most-popular|mostpopular|trending|signup|sign-up|newsfeed|news-feed|feed-|-feed|editors-pick|editorspick|more-news|morenews|you-may|also-like|toolbar|navbar|masthead|topbar|author-bio|author-box|author-info|author-description|author-card|about-author|about-the-author|authorbio|bio-box|tags|tag-list|taglist|keywords|topics|corrections|print|breadcrumbs|pagination|back-to-top|backtotop|skip",
     )
     .expect("valid regex")
 });
