@@ -101,8 +101,9 @@ fn main() {
         "--concurrency",
         "32",
     ];
-    let extract_time = best_of(runs, &extract);
-    let fetch_time = best_of(runs, &fetch);
+    let extract_timing = best_of(runs, &extract);
+    let fetch_timing = best_of(runs, &fetch);
+    let (extract_time, fetch_time) = (extract_timing.best, fetch_timing.best);
     let n = bodies.len() as f64;
     let (extract_rate, fetch_rate) = (n / extract_time.as_secs_f64(), n / fetch_time.as_secs_f64());
     println!(
@@ -119,6 +120,16 @@ fn main() {
         "fetch / extract: {:>8.1} %  (target: at least 80 %)",
         100.0 * fetch_rate / extract_rate
     );
+    if let (Some((extract_cpu, _)), Some((fetch_cpu, server_cpu))) =
+        (extract_timing.cpu, fetch_timing.cpu)
+    {
+        println!(
+            "CPU per page:    extract {:.2} ms, fetch + extract {:.2} ms (+ {:.2} ms in the test server)",
+            1e3 * extract_cpu / n,
+            1e3 * fetch_cpu / n,
+            1e3 * server_cpu / n
+        );
+    }
     println!("requests served: {}", server.total_hits());
 }
 
@@ -158,9 +169,20 @@ fn load_pages(dirs: &[PathBuf], limit: usize) -> Vec<Vec<u8>> {
     bodies
 }
 
-/// The shortest wall time of `runs` runs of `copydesk ARGS`.
-fn best_of(runs: usize, args: &[&str]) -> Duration {
-    (0..runs.max(1))
+/// What `runs` runs of one command took.
+struct Timing {
+    /// The shortest wall time.
+    best: Duration,
+    /// CPU seconds per run of the command itself (user + system), and of
+    /// this process (the test server), on average; `None` off Linux.
+    cpu: Option<(f64, f64)>,
+}
+
+/// Runs `copydesk ARGS` `runs` times.
+fn best_of(runs: usize, args: &[&str]) -> Timing {
+    let runs = runs.max(1);
+    let before = cpu_seconds();
+    let best = (0..runs)
         .map(|_| {
             let started = Instant::now();
             let status = Command::new(env!("CARGO_BIN_EXE_copydesk"))
@@ -181,5 +203,25 @@ fn best_of(runs: usize, args: &[&str]) -> Duration {
             elapsed
         })
         .min()
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let cpu = before
+        .zip(cpu_seconds())
+        .map(|((own0, kids0), (own1, kids1))| {
+            ((kids1 - kids0) / runs as f64, (own1 - own0) / runs as f64)
+        });
+    Timing { best, cpu }
+}
+
+/// CPU seconds used so far by this process and by its waited-for children,
+/// from /proc/self/stat (fields 14-17, in clock ticks of 1/100 s on Linux).
+fn cpu_seconds() -> Option<(f64, f64)> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which may hold spaces, start at field 3.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<f64> = rest
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    let tick = |i: usize| fields.get(i - 3).copied().unwrap_or(0.0) / 100.0;
+    Some((tick(14) + tick(15), tick(16) + tick(17)))
 }

@@ -21,8 +21,8 @@ Examples:
   copydesk extract --format text page.html       just the article text
   copydesk eval ../shared/bench/readability      score the extractor on a labelled set
   copydesk warc crawl.warc.gz -o pages.jsonl     the HTML pages of a web archive
+  copydesk fetch -i urls.txt -o out.jsonl        download URLs politely, extract each
 
-Planned: `fetch` (download and extract URLs).
 Run `copydesk help <COMMAND>` for the options of one command.";
 
 /// Turns web pages (news articles first) into clean text and metadata.
