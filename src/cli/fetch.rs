@@ -194,7 +194,7 @@ pub fn run(args: FetchArgs) -> i32 {
         }
     };
     let warc = match &args.warc_out {
-        Some(path) => match WarcOut::create(path, &warc_info(fetcher.options())) {
+        Some(path) => match WarcOut::create(path, &warc_info(fetcher.options()), args.resume) {
             Ok(warc) => Some(Arc::new(warc)),
             Err(e) => {
                 eprintln!("copydesk: cannot create {}: {e}", path.display());

@@ -2,6 +2,7 @@
 //! `request` records, written by a thread of its own so that compressing
 //! and writing never hold up the downloads.
 
+use std::fs::OpenOptions;
 use std::io;
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -33,10 +34,18 @@ pub struct WarcOut {
 }
 
 impl WarcOut {
-    /// Creates the gzipped WARC file at `path`, writes its `warcinfo`
-    /// record from `info`, and starts the writer thread.
-    pub fn create(path: &Path, info: &[(&str, &str)]) -> io::Result<WarcOut> {
-        let mut warc = WarcWriter::create_gz(path)?;
+    /// Creates the gzipped WARC file at `path` (or, if `append`, adds to
+    /// it, as `--resume` does), writes a `warcinfo` record from `info`, and
+    /// starts the writer thread.
+    pub fn create(path: &Path, info: &[(&str, &str)], append: bool) -> io::Result<WarcOut> {
+        let mut warc = if append {
+            // Each record is a gzip member of its own, so records appended
+            // after an earlier run's read as one file.
+            let file = OpenOptions::new().create(true).append(true).open(path)?;
+            WarcWriter::new(file, true)
+        } else {
+            WarcWriter::create_gz(path)?
+        };
         warc.write_warcinfo(info)?;
         warc.flush()?;
         let (sender, receiver) = mpsc::sync_channel(QUEUE);
@@ -135,7 +144,7 @@ mod tests {
     fn exchanges_become_response_and_request_records() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.warc.gz");
-        let out = WarcOut::create(&path, &[("software", "test")]).unwrap();
+        let out = WarcOut::create(&path, &[("software", "test")], false).unwrap();
         let date = DateTime::from_timestamp(0, 0).unwrap();
         for (url, complete) in [("http://a.test/", true), ("http://a.test/x.pdf", false)] {
             out.record(&Exchange {
@@ -155,5 +164,14 @@ mod tests {
         assert_eq!(text.matches("WARC-Type: request").count(), 2);
         assert_eq!(text.matches("WARC-Truncated: unspecified").count(), 1);
         assert!(text.contains("WARC-Target-URI: http://a.test/x.pdf"));
+
+        // Appending, as --resume does, keeps what was there.
+        let more = WarcOut::create(&path, &[("software", "test")], true).unwrap();
+        assert_eq!(more.finish().unwrap(), 0);
+        let mut text = String::new();
+        let gz = std::fs::File::open(&path).unwrap();
+        io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(gz), &mut text).unwrap();
+        assert_eq!(text.matches("WARC-Type: warcinfo").count(), 2);
+        assert_eq!(text.matches("WARC-Type: response").count(), 2);
     }
 }
