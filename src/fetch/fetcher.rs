@@ -100,12 +100,32 @@ impl Fetcher {
     }
 
     /// Shows every HTTP exchange to `recorder` (to keep a WARC file, say).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use copydesk::fetch::{Exchange, Fetcher, Recorder};
+    ///
+    /// /// Prints the URL of every response.
+    /// struct Trace;
+    /// impl Recorder for Trace {
+    ///     fn record(&self, exchange: &Exchange<'_>) {
+    ///         eprintln!("fetched {}", exchange.url);
+    ///     }
+    /// }
+    /// let fetcher = Fetcher::new(Default::default()).unwrap().with_recorder(Arc::new(Trace));
+    /// # drop(fetcher);
+    /// ```
     pub fn with_recorder(mut self, recorder: Arc<dyn Recorder>) -> Self {
         self.shared.recorder = Some(recorder);
         self
     }
 
     /// The options in force.
+    ///
+    /// ```
+    /// let f = copydesk::fetch::Fetcher::new(Default::default()).unwrap();
+    /// assert!(f.options().obey_robots);
+    /// ```
     pub fn options(&self) -> &FetchOptions {
         &self.shared.options
     }
@@ -188,6 +208,17 @@ impl Fetcher {
 }
 
 /// A running batch: its records, as they finish, and a way to stop it.
+///
+/// ```no_run
+/// # async fn demo(fetcher: copydesk::fetch::Fetcher, urls: Vec<String>) {
+/// let mut batch = fetcher.start(urls);
+/// let (mut ok, mut failed) = (0, 0);
+/// while let Some(record) = batch.next().await {
+///     if record.article.error.is_none() { ok += 1 } else { failed += 1 }
+/// }
+/// println!("{ok} ok, {failed} failed, {} not fetched", batch.unfetched());
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Batch {
     records: mpsc::Receiver<FetchRecord>,

@@ -8,6 +8,19 @@ use chrono::{DateTime, Utc};
 /// Bodies arrive content-decoded (gzip, brotli, deflate and zstd are
 /// undone), and `response_head` then lacks the `Content-Encoding` and
 /// `Content-Length` headers, so head and body form a consistent message.
+///
+/// ```
+/// let exchange = copydesk::fetch::Exchange {
+///     url: "http://example.com/",
+///     date: chrono::DateTime::from_timestamp(0, 0).unwrap(),
+///     request: b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+///     response_head: b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
+///     body: b"<p>Hi</p>",
+///     body_complete: true,
+/// };
+/// let whole = [exchange.response_head, exchange.body].concat();
+/// assert!(whole.ends_with(b"\r\n\r\n<p>Hi</p>"));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Exchange<'a> {
     /// The URL requested.
