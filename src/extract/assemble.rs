@@ -32,9 +32,15 @@ pub struct Line {
     pub block: u32,
 }
 
+/// MathML's token elements: identifiers, operators, numbers, text.
+fn is_math_token(name: &str) -> bool {
+    matches!(name, "mi" | "mo" | "mn" | "ms" | "mtext")
+}
+
 #[derive(Clone, Copy)]
 enum Close {
     Nothing,
+    Space,
     Block,
     Pre,
     Link,
@@ -242,6 +248,11 @@ impl Walker<'_, '_> {
                 self.open_block(i, kind);
                 Close::Block
             }
+            Tag::OtherInline if node.el.is_some_and(|e| is_math_token(e.name())) => {
+                // MathML lays its tokens out as separate boxes: `a x 2`, not `ax2`.
+                self.space();
+                Close::Space
+            }
             _ => Close::Nothing,
         }
     }
@@ -249,6 +260,7 @@ impl Walker<'_, '_> {
     fn close(&mut self, i: u32, how: Close) {
         match how {
             Close::Nothing => {}
+            Close::Space => self.space(),
             Close::Marker(m) => {
                 if self.cur.ends_with(' ') {
                     self.cur.pop();

@@ -14,7 +14,6 @@ pub fn is_never_content(name: &str) -> bool {
             | "noscript"
             | "template"
             | "svg"
-            | "math"
             | "iframe"
             | "frame"
             | "frameset"
