@@ -391,8 +391,8 @@ async fn drain(
                 record.source, error.kind, error.message
             ));
         }
-        progress.inc();
         progress.set_message(tally.brief());
+        progress.inc();
     }
     (tally, Ok(()))
 }
