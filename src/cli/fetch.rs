@@ -133,12 +133,19 @@ pub struct FetchArgs {
     pub quiet: bool,
 }
 
+/// The longest wait any option takes: over eleven days, far beyond any
+/// use, and small enough that adding it to a clock never overflows.
+const MAX_SECONDS: f64 = 1e6;
+
 /// Parses a number of seconds such as `1`, `0.25` or `0`.
 fn seconds(text: &str) -> Result<Duration, String> {
     let value: f64 = text
         .trim()
         .parse()
         .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if value > MAX_SECONDS {
+        return Err(format!("`{text}`: at most {MAX_SECONDS} seconds"));
+    }
     Duration::try_from_secs_f64(value)
         .map_err(|_| format!("`{text}` is not a number of seconds (0 or more)"))
 }
@@ -457,6 +464,7 @@ mod tests {
         assert!(seconds("-1").is_err());
         assert!(seconds("soon").is_err());
         assert!(seconds("inf").is_err());
+        assert!(seconds("1e19").is_err());
     }
 
     #[test]

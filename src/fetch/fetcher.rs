@@ -133,7 +133,9 @@ impl Fetcher {
     /// Starts fetching `urls` and returns the batch, whose records arrive
     /// in the order they finish: one per URL, whatever happens to it.
     ///
-    /// Must be called within a tokio runtime, which runs the batch.
+    /// # Panics
+    ///
+    /// When called outside a tokio runtime, which must run the batch.
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), copydesk::fetch::BuildError> {

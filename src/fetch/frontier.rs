@@ -16,6 +16,7 @@ use url::Url;
 use super::failure::Failure;
 use super::job::{origin_key, Job};
 use super::options::FetchOptions;
+use super::retry::later;
 use super::robots::Robots;
 
 /// What to do next.
@@ -143,7 +144,7 @@ impl Frontier {
     pub fn retry(&mut self, host: usize, job: Job, wait: Duration, now: Instant) {
         let h = &mut self.hosts[host];
         h.active = h.active.saturating_sub(1);
-        let until = now + wait;
+        let until = later(now, wait);
         h.not_before = Some(h.not_before.map_or(until, |t| t.max(until)));
         h.queue.push_front(job);
         self.queued += 1;
@@ -240,7 +241,7 @@ impl Frontier {
             return;
         }
         let host = &self.hosts[index];
-        let after_delay = host.last_start.map_or(self.epoch, |t| t + host.delay);
+        let after_delay = host.last_start.map_or(self.epoch, |t| later(t, host.delay));
         let ready = host.not_before.map_or(after_delay, |t| t.max(after_delay));
         self.seq += 1;
         self.hosts[index].live = Some(self.seq);

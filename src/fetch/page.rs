@@ -311,9 +311,8 @@ mod tests {
     }
 
     #[test]
-    fn an_extractor_panic_becomes_an_error_record() {
-        // A max_bytes of zero makes every page an error, never a panic:
-        // this checks that ordinary errors pass through untouched.
+    fn extraction_errors_pass_through_the_panic_guard() {
+        // A max_bytes of zero makes every page an error record.
         let ex = Extractor::new(crate::Options {
             max_bytes: 0,
             ..crate::Options::default()

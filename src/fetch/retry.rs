@@ -3,14 +3,25 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The wait before retry number `retry` (0 for the first): `base` doubled
 /// for each earlier retry, then scaled by a random factor in [0.5, 1) so
 /// that clients that failed together do not come back together.
 pub(crate) fn backoff(base: Duration, retry: u32) -> Duration {
-    let full = base.saturating_mul(1u32 << retry.min(16));
-    full.mul_f64(0.5 + 0.5 * random_unit())
+    let doubled = 2f64.powi(retry.min(16) as i32);
+    let seconds = base.as_secs_f64() * doubled * (0.5 + 0.5 * random_unit());
+    // Absurd bases (from a library caller) saturate rather than overflow.
+    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
+}
+
+/// `time + wait`, or a time far enough ahead to mean "not soon" when the
+/// sum would overflow (a huge delay or wait set by a caller).
+pub(crate) fn later(time: Instant, wait: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+    time.checked_add(wait.min(FAR))
+        .or_else(|| time.checked_add(Duration::from_secs(24 * 3600)))
+        .unwrap_or(time)
 }
 
 /// A random number in [0, 1). `RandomState` is seeded from the OS per
@@ -53,8 +64,15 @@ mod tests {
     }
 
     #[test]
-    fn huge_retry_counts_do_not_overflow() {
+    fn huge_values_do_not_overflow() {
         let _ = backoff(Duration::from_secs(3600), u32::MAX);
+        assert!(backoff(Duration::MAX, 16) > Duration::from_secs(1 << 40));
+        let now = Instant::now();
+        assert!(later(now, Duration::MAX) > now);
+        assert_eq!(
+            later(now, Duration::from_secs(2)),
+            now + Duration::from_secs(2)
+        );
     }
 
     #[test]

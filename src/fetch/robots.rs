@@ -40,7 +40,10 @@ impl Robots {
         match self {
             Robots::AllowAll => Ok(()),
             Robots::Rules(robot) => {
-                if robot.allowed(url.as_str()) {
+                // The matcher is not ours either: if it panics, the rules
+                // cannot be read, which RFC 9309 treats as no rules.
+                let allowed = panic::catch_unwind(AssertUnwindSafe(|| robot.allowed(url.as_str())));
+                if allowed.unwrap_or(true) {
                     Ok(())
                 } else {
                     Err(Failure::new(
