@@ -188,6 +188,9 @@ impl Fetcher {
 
     /// Fetches and extracts one URL.
     ///
+    /// Each call is a batch of its own, with its own robots.txt cache and
+    /// politeness clock: for many URLs, use [`Fetcher::start`].
+    ///
     /// ```no_run
     /// # async fn demo() {
     /// let fetcher = copydesk::fetch::Fetcher::new(Default::default()).unwrap();

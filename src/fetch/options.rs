@@ -37,7 +37,9 @@ pub struct FetchOptions {
     /// The `User-Agent` header; its first word (before `/` or a space) is
     /// the name matched against robots.txt groups.
     pub user_agent: String,
-    /// Requests in flight at once over all hosts (at least 1).
+    /// Requests in flight at once over all hosts (at least 1). A page holds
+    /// its place until it is extracted and its record handed over, so this
+    /// also bounds the pages held in memory.
     pub concurrency: usize,
     /// Requests in flight at once to one host; 0 means no per-host limit.
     pub per_host: usize,
