@@ -45,13 +45,13 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     top.truncate(rules::TOP_CANDIDATES);
     let Some(&first) = top.first() else {
         return Selection {
-            roots: element_children(dom, removed, body),
+            roots: vec![body],
         };
     };
     let mut best = first;
     if best == body {
         return Selection {
-            roots: element_children(dom, removed, body),
+            roots: vec![body],
         };
     }
     let best_score = sc.score[best as usize];
