@@ -620,6 +620,15 @@ fn warc_out_holds_every_response() {
     }
     assert!(text.contains("HTTP/1.1 301 Moved Permanently\r\n"));
     assert!(text.contains("<h1>Archived</h1>"), "the page body is kept");
+
+    // The archive stands in for the network: `copydesk warc` extracts the
+    // same article from it.
+    let fetched = by_source(&records(&out.stdout));
+    let again = copydesk().args(["warc", "-q"]).arg(&warc).output().unwrap();
+    let again = records(&again.stdout);
+    assert_eq!(again.len(), 1, "one HTML page with status 200");
+    assert_eq!(again[0]["url"], server.url("/page"));
+    assert_eq!(again[0]["text"], fetched[&server.url("/old")]["text"]);
 }
 
 #[test]
