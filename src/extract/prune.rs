@@ -61,7 +61,7 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
                 || (flags.strip_unlikely
                     && !sheltered[i]
                     && !(node.tag == Tag::A && in_prose(dom, i as u32))
-                    && is_unlikely(node.tag, &class_id, full[i].chars, body_chars));
+                    && is_unlikely(node.tag, &class_id, &full[i], body_chars));
         }
         if drop {
             removed[i] = true;
@@ -123,9 +123,12 @@ fn is_control_form(tag: Tag, s: &Stats) -> bool {
 /// Readability spares any element whose class also says "article" or
 /// "content"; modern class names put the block's name first
 /// (`article-related`, `ArticleTags`), so that rescue only holds for
-/// containers large enough to be the page's main column.
-fn is_unlikely(tag: Tag, class_id: &str, chars: u32, body_chars: u32) -> bool {
-    let rescued = rules::MAYBE_CANDIDATE.is_match(class_id) && chars * 10 >= body_chars * 3;
+/// containers large enough to be the page's main column, or holding
+/// paragraphs rather than links (`story-body-supplemental`).
+fn is_unlikely(tag: Tag, class_id: &str, s: &Stats, body_chars: u32) -> bool {
+    let big = s.chars * 10 >= body_chars * 3;
+    let prose = s.p >= 2 && s.link_density() < 0.3 && s.chars * 10 >= body_chars;
+    let rescued = rules::MAYBE_CANDIDATE.is_match(class_id) && (big || prose);
     !class_id.is_empty()
         && rules::UNLIKELY.is_match(class_id)
         && !rescued
