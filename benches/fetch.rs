@@ -9,8 +9,10 @@
 //!
 //! The pages are copied at run time into a temporary directory (for
 //! `extract`) and served from memory on 127.0.0.1 (for `fetch`); none is
-//! committed. Each command runs `--runs` times (default 3) and the best
-//! time counts. The fetcher should reach at least 80% of `extract` alone.
+//! committed. Each command runs `--runs` times (default 3), the two taking
+//! turns so that other load on the machine falls on both alike; the best
+//! wall time counts, and the mean CPU time per page is shown beside it (the
+//! steadier figure on a busy machine). The fetcher should reach at least 80% of `extract` alone.
 
 #[path = "../tests/common/server.rs"]
 mod server;
@@ -101,9 +103,14 @@ fn main() {
         "--concurrency",
         "32",
     ];
-    let extract_timing = best_of(runs, &extract);
-    let fetch_timing = best_of(runs, &fetch);
-    let (extract_time, fetch_time) = (extract_timing.best, fetch_timing.best);
+    // Alternate the two, so that other load on the machine falls on both alike.
+    let (mut extract_timing, mut fetch_timing) = (Timing::default(), Timing::default());
+    for _ in 0..runs.max(1) {
+        extract_timing.run(&extract);
+        fetch_timing.run(&fetch);
+    }
+    let extract_time = extract_timing.best.unwrap_or_default();
+    let fetch_time = fetch_timing.best.unwrap_or_default();
     let n = bodies.len() as f64;
     let (extract_rate, fetch_rate) = (n / extract_time.as_secs_f64(), n / fetch_time.as_secs_f64());
     println!(
@@ -120,9 +127,9 @@ fn main() {
         "fetch / extract: {:>8.1} %  (target: at least 80 %)",
         100.0 * fetch_rate / extract_rate
     );
-    if let (Some((extract_cpu, _)), Some((fetch_cpu, server_cpu))) =
-        (extract_timing.cpu, fetch_timing.cpu)
-    {
+    let ((extract_cpu, _), (fetch_cpu, server_cpu)) =
+        (extract_timing.mean_cpu(), fetch_timing.mean_cpu());
+    if extract_cpu > 0.0 {
         println!(
             "CPU per page:    extract {:.2} ms, fetch + extract {:.2} ms (+ {:.2} ms in the test server)",
             1e3 * extract_cpu / n,
@@ -169,52 +176,58 @@ fn load_pages(dirs: &[PathBuf], limit: usize) -> Vec<Vec<u8>> {
     bodies
 }
 
-/// What `runs` runs of one command took.
+/// What the runs of one command took.
+#[derive(Default)]
 struct Timing {
     /// The shortest wall time.
-    best: Duration,
-    /// CPU seconds per run of the command itself (user + system), and of
-    /// this process (the test server), on average; `None` off Linux.
-    cpu: Option<(f64, f64)>,
+    best: Option<Duration>,
+    /// CPU seconds of the command itself (user + system), and of this
+    /// process (the test server) meanwhile, summed over the runs.
+    cpu: (f64, f64),
+    runs: usize,
 }
 
-/// Runs `copydesk ARGS` `runs` times.
-fn best_of(runs: usize, args: &[&str]) -> Timing {
-    let runs = runs.max(1);
-    let before = cpu_seconds();
-    let best = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            let status = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-                .args(args)
-                .env_remove("http_proxy")
-                .env_remove("HTTP_PROXY")
-                .env_remove("all_proxy")
-                .env_remove("ALL_PROXY")
-                .status()
-                .expect("run copydesk");
-            let elapsed = started.elapsed();
-            // Exit 1 only says some page had an error record; both commands
-            // see the same pages.
-            assert!(
-                matches!(status.code(), Some(0 | 1)),
-                "copydesk {args:?} failed: {status}"
-            );
-            elapsed
-        })
-        .min()
-        .unwrap_or_default();
-    let cpu = before
-        .zip(cpu_seconds())
-        .map(|((own0, kids0), (own1, kids1))| {
-            ((kids1 - kids0) / runs as f64, (own1 - own0) / runs as f64)
-        });
-    Timing { best, cpu }
+impl Timing {
+    /// Runs `copydesk ARGS` once more.
+    fn run(&mut self, args: &[&str]) {
+        let before = cpu_seconds();
+        let started = Instant::now();
+        let status = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(args)
+            .env_remove("http_proxy")
+            .env_remove("HTTP_PROXY")
+            .env_remove("all_proxy")
+            .env_remove("ALL_PROXY")
+            .status()
+            .expect("run copydesk");
+        let elapsed = started.elapsed();
+        // Exit 1 only says some page had an error record; both commands
+        // see the same pages.
+        assert!(
+            matches!(status.code(), Some(0 | 1)),
+            "copydesk {args:?} failed: {status}"
+        );
+        self.best = Some(self.best.map_or(elapsed, |b| b.min(elapsed)));
+        let ((own0, kids0), (own1, kids1)) = (before, cpu_seconds());
+        self.cpu.0 += kids1 - kids0;
+        self.cpu.1 += own1 - own0;
+        self.runs += 1;
+    }
+
+    /// Mean CPU seconds per run: (command, test server).
+    fn mean_cpu(&self) -> (f64, f64) {
+        let runs = self.runs.max(1) as f64;
+        (self.cpu.0 / runs, self.cpu.1 / runs)
+    }
 }
 
 /// CPU seconds used so far by this process and by its waited-for children,
 /// from /proc/self/stat (fields 14-17, in clock ticks of 1/100 s on Linux).
-fn cpu_seconds() -> Option<(f64, f64)> {
+fn cpu_seconds() -> (f64, f64) {
+    cpu_seconds_linux().unwrap_or_default()
+}
+
+fn cpu_seconds_linux() -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // Fields after the command name, which may hold spaces, start at field 3.
     let rest = &stat[stat.rfind(')')? + 2..];
