@@ -665,3 +665,51 @@ fn the_library_fetches_and_records_exchanges() {
         ["/robots.txt", "/r1", "/r2", "/page"].map(|p| server.url(p))
     );
 }
+
+#[test]
+fn the_user_agent_is_sent_and_named_in_robots_txt() {
+    let agents = Arc::new(Mutex::new(Vec::new()));
+    let seen = agents.clone();
+    let server = Server::start("127.0.0.1", move |req: &Request| {
+        seen.lock()
+            .unwrap()
+            .push(req.header("user-agent").unwrap_or("").to_owned());
+        match req.path.as_str() {
+            "/robots.txt" => Reply::new(200).body("User-agent: mybot\nDisallow: /\n"),
+            _ => Reply::html(article_page("Hello", 100)),
+        }
+    });
+    let url = server.url("/a");
+    let out = fetch(&["--delay", "0", "-q", &url]);
+    assert_eq!(kind(&records(&out.stdout)[0]), "ok");
+    let expected = format!(
+        "copydesk/{} (+https://github.com/copydesk/copydesk)",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(agents.lock().unwrap().iter().all(|a| *a == expected));
+
+    let out = fetch(&["--delay", "0", "-q", "--user-agent", "MyBot/2.0 (+x)", &url]);
+    assert_eq!(kind(&records(&out.stdout)[0]), "robots_disallowed");
+    assert_eq!(agents.lock().unwrap().last().unwrap(), "MyBot/2.0 (+x)");
+}
+
+#[test]
+fn shards_split_the_list() {
+    let server = site("127.0.0.1");
+    let urls: Vec<String> = (0..20).map(|i| server.url(&format!("/x{i}"))).collect();
+    let mut seen = Vec::new();
+    for shard in ["0/2", "1/2"] {
+        let mut all = args(&["--shard", shard]);
+        all.extend(urls.iter().map(String::as_str));
+        let recs = records(&fetch(&all).stdout);
+        assert!(!recs.is_empty() && recs.len() < urls.len(), "{shard}");
+        seen.extend(
+            recs.iter()
+                .map(|r| r["source"].as_str().unwrap().to_owned()),
+        );
+    }
+    seen.sort();
+    let mut expected = urls.clone();
+    expected.sort();
+    assert_eq!(seen, expected);
+}
