@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use copydesk::Timings;
 use serde_json::{json, Value};
 
 use super::scaling::Scaling;
@@ -13,7 +14,8 @@ const MB: f64 = 1_000_000.0;
 pub(crate) fn print_throughput(t: &Throughput, as_json: bool) {
     let rate = |d: Duration| t.pages as f64 / secs(d);
     let mbs = |d: Duration| t.bytes as f64 / MB / secs(d);
-    let stages = stage_list(t);
+    let mut stages = stage_list(&t.stages);
+    stages.push(("serialise", t.serialise));
     if as_json {
         let pass =
             |d: Duration| json!({"seconds": secs(d), "pages_per_s": rate(d), "mb_per_s": mbs(d)});
@@ -80,24 +82,22 @@ pub(crate) fn print_throughput(t: &Throughput, as_json: bool) {
     }
 }
 
-/// The stages in pipeline order, serialising last.
-fn stage_list(t: &Throughput) -> Vec<(&'static str, Duration)> {
-    let s = &t.stages;
-    let e = &s.extract;
+/// The stages of `t` in pipeline order.
+fn stage_list(t: &Timings) -> Vec<(&'static str, Duration)> {
+    let e = &t.extract;
     vec![
-        ("decode", s.decode),
-        ("prefilter", s.prefilter),
-        ("parse", s.parse),
-        ("metadata", s.metadata),
+        ("decode", t.decode),
+        ("prefilter", t.prefilter),
+        ("parse", t.parse),
+        ("metadata", t.metadata),
         ("arena", e.arena),
         ("prune", e.prune),
         ("score", e.score),
         ("select", e.select),
         ("clean", e.clean),
         ("assemble", e.assemble),
-        ("free", s.free),
-        ("finish", s.finish),
-        ("serialise", t.serialise),
+        ("free", t.free),
+        ("finish", t.finish),
     ]
 }
 
@@ -179,7 +179,18 @@ pub(crate) fn print_scaling(s: &Scaling, as_json: bool) {
             secs(r.time[1]) * 1000.0,
             secs(r.time[1]) / secs(r.time[0])
         );
+        println!("      at n={}: {}", r.n[1], stage_summary(&r.stages));
     }
+}
+
+/// The stages of one extraction that took a millisecond or more, in order.
+fn stage_summary(t: &Timings) -> String {
+    let shown: Vec<String> = stage_list(t)
+        .iter()
+        .filter(|(_, d)| d.as_millis() >= 1)
+        .map(|(name, d)| format!("{name} {:.0} ms", secs(*d) * 1000.0))
+        .collect();
+    shown.join(", ")
 }
 
 fn secs(d: Duration) -> f64 {

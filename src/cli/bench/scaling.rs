@@ -34,6 +34,8 @@ pub(crate) struct ShapeRow {
     pub n: [usize; 2],
     /// Median extraction times at the two sizes.
     pub time: [Duration; 2],
+    /// Stage times of one extraction at the large size.
+    pub stages: Timings,
 }
 
 /// Everything `--scaling` reports.
@@ -92,13 +94,20 @@ pub(crate) fn run(pages: &[Page], sizes: &[usize], repeat: usize) -> Scaling {
     }
     for (name, n, make) in SHAPES {
         let n = [n / 10, n];
+        let mut stages = Timings::default();
         let time = n.map(|n| {
             let page = make(n);
             timed(repeat, || {
-                extractor.extract(&page, None);
+                stages = Timings::default();
+                extractor.extract_timed(&page, None, &mut stages);
             })
         });
-        out.shapes.push(ShapeRow { name, n, time });
+        out.shapes.push(ShapeRow {
+            name,
+            n,
+            time,
+            stages,
+        });
     }
     out
 }
