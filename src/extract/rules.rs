@@ -240,3 +240,12 @@ pub const SENTENCE_END: &[char] = &[
 ];
 /// Link density above which a well-scored sibling of the content is not joined to it.
 pub const SIBLING_MAX_LINK_DENSITY: f32 = 0.3;
+/// Class/id words of an article's lead paragraph (standfirst), which sites
+/// set in the header apart from the body: "lead", "intro", the French
+/// "chapo", the German "Vorspann" and "Teaser".
+pub static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|chapo|chapeau|kurztext|vorspann|teaser|article-teaser)([^a-z]|$)")
+        .expect("valid regex")
+});
+/// A lead shorter than this is a kicker or a label, not a paragraph.
+pub const LEAD_MIN_CHARS: u32 = 50;

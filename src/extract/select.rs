@@ -112,7 +112,58 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
             roots.push(s);
         }
     }
+    let first = roots.first().copied().unwrap_or(best);
+    if let Some(lead) = find_lead(dom, removed, st, first, body) {
+        roots.insert(0, lead);
+    }
     Selection { roots }
+}
+
+/// The standfirst that many sites set in the article's header, outside the
+/// body container: the nearest earlier element, among the content's preceding
+/// siblings and those of its parent and grandparent, whose class names it as
+/// a lead and which reads as prose.
+fn find_lead(dom: &Dom, removed: &[bool], st: &[Stats], first: u32, body: u32) -> Option<u32> {
+    let mut node = first;
+    for _ in 0..3 {
+        let parent = dom.nodes[node as usize].parent;
+        if parent == NONE || node == body {
+            return None;
+        }
+        let before: Vec<u32> = element_children(dom, removed, parent)
+            .into_iter()
+            .take_while(|&c| c != node)
+            .collect();
+        for &c in before.iter().rev() {
+            if let Some(lead) = lead_within(dom, removed, st, c) {
+                return Some(lead);
+            }
+        }
+        node = parent;
+    }
+    None
+}
+
+/// `c` or its first descendant whose class says "lead", when it holds prose.
+fn lead_within(dom: &Dom, removed: &[bool], st: &[Stats], c: u32) -> Option<u32> {
+    let end = dom.nodes[c as usize].end;
+    let mut i = c;
+    while i < end {
+        if removed[i as usize] {
+            i = dom.nodes[i as usize].end;
+            continue;
+        }
+        let s = &st[i as usize];
+        if dom.nodes[i as usize].tag != Tag::Text
+            && s.chars >= rules::LEAD_MIN_CHARS
+            && s.link_density() < 0.3
+            && rules::LEAD.is_match(&dom.class_id(i))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 #[allow(clippy::too_many_arguments)]
