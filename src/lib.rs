@@ -11,7 +11,8 @@
 //! <p>Drivers have been told to take care on exposed roads, and ferries may be delayed.</p>
 //! </article><footer>© Daily Bugle</footer></body></html>"#;
 //! let article = copydesk::extract(html, Some("https://example.com/rain"));
-//! assert!(article.text.starts_with("Rain is expected"));
+//! assert_eq!(article.title.as_deref(), Some("Rain due"));
+//! assert!(article.text.starts_with("Rain due\nRain is expected"));
 //! assert!(!article.text.contains("Home"));
 //! ```
 //!
