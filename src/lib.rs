@@ -29,6 +29,7 @@ pub mod fetch;
 pub mod lang;
 pub mod limits;
 pub mod metadata;
+pub mod repair;
 pub mod timings;
 pub mod warc;
 
@@ -132,7 +133,7 @@ impl Extractor {
             return Article::failed(url, e.kind(), e.to_string());
         }
         let mut clock = Instant::now();
-        let doc = scraper::Html::parse_document(html);
+        let doc = scraper::Html::parse_document(&repair::close_raw_text(html));
         timings::lap(&mut clock, &mut timings.parse);
         let meta = metadata::extract(&doc, url);
         timings::lap(&mut clock, &mut timings.metadata);
