@@ -57,7 +57,7 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
             drop = true;
         }
         if !drop && !holds_page {
-            drop = is_furniture(dom, i as u32, &class_id, &raw_class_id, full)
+            drop = is_furniture(dom, i as u32, &class_id, &raw_class_id, full, body_chars)
                 || (flags.strip_unlikely
                     && !sheltered[i]
                     && !(node.tag == Tag::A && in_prose(dom, i as u32))
@@ -77,14 +77,15 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
 /// footers, forms and comment threads. Readability's looser retries let these
 /// back in and then prefer the longest result, which on short posts with long
 /// comment threads returns the comments.
-fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) -> bool {
+fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats], body_chars: u32) -> bool {
     let node = &dom.nodes[i as usize];
     if node.tag == Tag::A && is_anchor_glyph(dom, i, full[i as usize].chars) {
         return true;
     }
+    let furniture_tag = matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer)
+        && !is_main_column(&full[i as usize], body_chars);
     if class_id.is_empty() {
-        return matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer)
-            || is_control_form(node.tag, &full[i as usize]);
+        return furniture_tag || is_control_form(node.tag, &full[i as usize]);
     }
     if rules::class_tokens(raw).any(|t| rules::is_ad_token(&t)) && full[i as usize].chars < 200 {
         return true;
@@ -94,14 +95,18 @@ fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats]) ->
             return true;
         }
     }
-    if matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer)
-        || is_control_form(node.tag, &full[i as usize])
-    {
+    if furniture_tag || is_control_form(node.tag, &full[i as usize]) {
         return true;
     }
     rules::COMMENTS.is_match(class_id)
         && !rules::MAYBE_CANDIDATE.is_match(class_id)
         && !matches!(node.tag, Tag::Body | Tag::Article | Tag::Main)
+}
+
+/// Most of the page's prose: a main column marked up as `<aside>` or
+/// `<footer>` by a theme that misuses the tags.
+fn is_main_column(s: &Stats, body_chars: u32) -> bool {
+    s.chars * 5 >= body_chars && s.link_density() < 0.3 && s.p >= 2
 }
 
 /// A permalink glyph ("#", "¶", "§", "🔗") that blogs append to headings.
