@@ -168,7 +168,8 @@ fn should_remove(dom: &Dom, st: &[Stats], i: u32, flags: Flags, in_figure: bool)
     if !is_list && s.chars > 0 {
         is_list = s.li_chars as f32 / s.chars as f32 > 0.9;
     }
-    let p = s.p as f32;
+    // Readability turns `<br><br>` runs into paragraphs before counting them.
+    let p = s.p as f32 + (s.br / 2) as f32;
     let img = s.img as f32;
     let li = s.li as f32 - 100.0;
     let input = s.input as f32;

@@ -17,6 +17,8 @@ pub struct Stats {
     pub p: u32,
     /// Image descendants.
     pub img: u32,
+    /// `<br>` descendants (two in a row end a paragraph on old pages).
+    pub br: u32,
     /// `<li>` descendants.
     pub li: u32,
     /// Form-control descendants.
@@ -51,6 +53,7 @@ impl Stats {
         self.commas += o.commas;
         self.p += o.p;
         self.img += o.img;
+        self.br += o.br;
         self.li += o.li;
         self.input += o.input;
         self.embed += o.embed;
@@ -67,6 +70,7 @@ impl Stats {
         self.commas = self.commas.saturating_sub(o.commas);
         self.p = self.p.saturating_sub(o.p);
         self.img = self.img.saturating_sub(o.img);
+        self.br = self.br.saturating_sub(o.br);
         self.li = self.li.saturating_sub(o.li);
         self.input = self.input.saturating_sub(o.input);
         self.embed = self.embed.saturating_sub(o.embed);
@@ -138,6 +142,7 @@ fn lift(tag: Tag, s: Stats) -> Stats {
     match tag {
         Tag::P => up.p += 1,
         Tag::Img => up.img += 1,
+        Tag::Br => up.br += 1,
         Tag::Li => {
             up.li += 1;
             up.li_chars = s.chars;
