@@ -106,7 +106,8 @@ enum State<R> {
     /// Between gzip members (or before the first).
     Between(Counting<R>),
     /// Inside a gzip member.
-    Inflating(GzDecoder<Counting<R>>),
+    // Boxed: the inflater's state is kilobytes, the other variants a few words.
+    Inflating(Box<GzDecoder<Counting<R>>>),
     /// After an I/O error that the decoder swallowed the reader with.
     Poisoned,
 }
@@ -211,7 +212,7 @@ impl<R: Read> Source<R> {
                     self.member_seq += 1;
                 }
                 self.member_start = offset;
-                self.state = State::Inflating(GzDecoder::new(raw));
+                self.state = State::Inflating(Box::new(GzDecoder::new(raw)));
                 Ok(true)
             }
             Ok((false, false)) => {
