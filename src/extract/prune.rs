@@ -77,7 +77,14 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
 /// footers, forms and comment threads. Readability's looser retries let these
 /// back in and then prefer the longest result, which on short posts with long
 /// comment threads returns the comments.
-fn is_furniture(dom: &Dom, i: u32, class_id: &str, raw: &str, full: &[Stats], body_chars: u32) -> bool {
+fn is_furniture(
+    dom: &Dom,
+    i: u32,
+    class_id: &str,
+    raw: &str,
+    full: &[Stats],
+    body_chars: u32,
+) -> bool {
     let node = &dom.nodes[i as usize];
     if node.tag == Tag::A && is_anchor_glyph(dom, i, full[i as usize].chars) {
         return true;

@@ -44,15 +44,11 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     });
     top.truncate(rules::TOP_CANDIDATES);
     let Some(&first) = top.first() else {
-        return Selection {
-            roots: vec![body],
-        };
+        return Selection { roots: vec![body] };
     };
     let mut best = first;
     if best == body {
-        return Selection {
-            roots: vec![body],
-        };
+        return Selection { roots: vec![body] };
     }
     let best_score = sc.score[best as usize];
     // When several near-best candidates share an ancestor, the article is that
