@@ -67,6 +67,10 @@ pub struct Article {
     /// User comments, one per line; present only when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// True when only part of the page was extracted: it was over the size
+    /// limit and cut (on request), or over the node cap. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
     /// `null`, or what went wrong when the page could not be processed.
     pub error: Option<ErrorInfo>,
 }

@@ -36,7 +36,7 @@ pub mod warc;
 pub use article::{Article, ErrorInfo};
 pub use timings::Timings;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Why a page could not be processed.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +52,12 @@ pub enum Error {
         /// The limit in force.
         limit: usize,
     },
+    /// Work on the page took longer than [`Options::time_budget`].
+    #[error("page took longer than its time budget of {} s", budget.as_secs_f64())]
+    Timeout {
+        /// The budget in force.
+        budget: Duration,
+    },
 }
 
 impl Error {
@@ -64,15 +70,21 @@ impl Error {
         match self {
             Error::Decode(_) => "decode",
             Error::TooLarge { .. } => "too_large",
+            Error::Timeout { .. } => "timeout",
         }
     }
 }
 
 /// Settings for an [`Extractor`].
 ///
+/// The limits (`max_bytes`, `truncate`, `max_nodes`, `max_depth`,
+/// `time_budget`) default to values no ordinary page comes near; see
+/// [`limits`] for what each one does to a page past it.
+///
 /// ```
 /// let opts = copydesk::Options { markdown: true, ..Default::default() };
 /// assert!(opts.markdown);
+/// assert_eq!(opts.max_bytes, copydesk::limits::MAX_BYTES);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -80,8 +92,23 @@ pub struct Options {
     pub markdown: bool,
     /// Put user comments into [`Article::comments`] (they never enter `text`).
     pub comments: bool,
-    /// Pages larger than this many bytes yield a `too_large` error record.
+    /// Pages larger than this many bytes yield a `too_large` error record
+    /// (default [`limits::MAX_BYTES`], 20 MiB).
     pub max_bytes: usize,
+    /// Extract the first `max_bytes` of a larger page instead of refusing
+    /// it; the record then has `truncated` set. Bytes are cut before
+    /// decoding and the text again after, on a character boundary.
+    pub truncate: bool,
+    /// Nodes of the parsed page past which the rest of the page is left out
+    /// and `truncated` set (default [`limits::MAX_NODES`]).
+    pub max_nodes: usize,
+    /// Nesting depth past which elements are flattened into their ancestor,
+    /// keeping their text (default [`limits::MAX_DEPTH`]).
+    pub max_depth: usize,
+    /// Time one page may take, checked between stages of the work: past it
+    /// the record is a `timeout` error. `None` (the default) for no limit;
+    /// the command line sets [`limits::TIME_BUDGET`].
+    pub time_budget: Option<Duration>,
 }
 
 impl Default for Options {
@@ -89,7 +116,11 @@ impl Default for Options {
         Options {
             markdown: false,
             comments: false,
-            max_bytes: 20 * 1024 * 1024,
+            max_bytes: limits::MAX_BYTES,
+            truncate: false,
+            max_nodes: limits::MAX_NODES,
+            max_depth: limits::MAX_DEPTH,
+            time_budget: None,
         }
     }
 }
@@ -125,25 +156,62 @@ impl Extractor {
 
     /// [`Extractor::extract`], adding each stage's time to `timings` (for `copydesk bench`).
     pub fn extract_timed(&self, html: &str, url: Option<&str>, timings: &mut Timings) -> Article {
-        if html.len() > self.options.max_bytes {
-            let e = Error::TooLarge {
-                size: html.len(),
-                limit: self.options.max_bytes,
-            };
-            return Article::failed(url, e.kind(), e.to_string());
+        let deadline = self.options.time_budget.map(limits::Deadline::after);
+        self.fit(html.as_bytes())
+            .and_then(|cut| {
+                let text = limits::prefix(html, cut.len());
+                let mut article = self.extract_within(text, url, deadline.as_ref(), timings)?;
+                article.truncated |= text.len() < html.len();
+                Ok(article)
+            })
+            .unwrap_or_else(|e| Article::failed(url, e.kind(), e.to_string()))
+    }
+
+    /// `input` within [`Options::max_bytes`]: whole, cut to the limit when
+    /// [`Options::truncate`] is set, or a `too_large` error.
+    fn fit<'i>(&self, input: &'i [u8]) -> Result<&'i [u8], Error> {
+        let limit = self.options.max_bytes;
+        match input.len() {
+            size if size <= limit => Ok(input),
+            _ if self.options.truncate => Ok(&input[..limit]),
+            size => Err(Error::TooLarge { size, limit }),
         }
+    }
+
+    /// The pipeline on text already within the size limit: repair, tame,
+    /// parse within the node cap, metadata, body. The deadline is checked
+    /// before each stage; the parse checks it as it goes.
+    fn extract_within(
+        &self,
+        html: &str,
+        url: Option<&str>,
+        deadline: Option<&limits::Deadline>,
+        timings: &mut Timings,
+    ) -> Result<Article, Error> {
+        let check = || deadline.map_or(Ok(()), limits::Deadline::check);
         let mut clock = Instant::now();
-        let doc = scraper::Html::parse_document(&repair::close_raw_text(html));
+        let repaired = repair::close_raw_text(html);
+        let caps = limits::tame::Caps {
+            max_depth: self.options.max_depth,
+            ..Default::default()
+        };
+        let tamed = limits::tame::tame(&repaired, &caps);
+        let parsed = limits::parse::parse(&tamed.html, self.options.max_nodes, deadline)?;
+        drop(tamed);
         timings::lap(&mut clock, &mut timings.parse);
-        let meta = metadata::extract(&doc, url);
+        check()?;
+        let meta = metadata::extract(&parsed.doc, url);
         timings::lap(&mut clock, &mut timings.metadata);
-        let body = extract::extract_body_timed(&doc, &meta, &self.options, &mut timings.extract);
+        check()?;
+        let body =
+            extract::extract_body_timed(&parsed.doc, &meta, &self.options, &mut timings.extract);
         clock = Instant::now();
-        drop(doc);
+        drop(parsed.doc);
         timings::lap(&mut clock, &mut timings.free);
-        let article = assemble_article(meta, body, url);
+        let mut article = assemble_article(meta, body, url);
+        article.truncated = parsed.truncated;
         timings::lap(&mut clock, &mut timings.finish);
-        article
+        Ok(article)
     }
 
     /// Decodes raw page bytes (BOM, `content_type` charset, `<meta>` charset,
@@ -166,20 +234,24 @@ impl Extractor {
         url: Option<&str>,
         timings: &mut Timings,
     ) -> Article {
-        if bytes.len() > self.options.max_bytes {
-            let e = Error::TooLarge {
-                size: bytes.len(),
-                limit: self.options.max_bytes,
+        let deadline = self.options.time_budget.map(limits::Deadline::after);
+        let result = self.fit(bytes).and_then(|cut| {
+            let mut clock = Instant::now();
+            let decoded = decode::decode(cut, content_type);
+            timings::lap(&mut clock, &mut timings.decode);
+            // The bytes were within the limit; text decoded from a legacy
+            // encoding may be longer, and is not refused for that.
+            let decoded = decoded?;
+            let text = if self.options.truncate {
+                limits::prefix(&decoded, self.options.max_bytes)
+            } else {
+                &decoded
             };
-            return Article::failed(url, e.kind(), e.to_string());
-        }
-        let mut clock = Instant::now();
-        let decoded = decode::decode(bytes, content_type);
-        timings::lap(&mut clock, &mut timings.decode);
-        match decoded {
-            Ok(text) => self.extract_timed(&text, url, timings),
-            Err(e) => Article::failed(url, e.kind(), e.to_string()),
-        }
+            let mut article = self.extract_within(text, url, deadline.as_ref(), timings)?;
+            article.truncated |= cut.len() < bytes.len() || text.len() < decoded.len();
+            Ok(article)
+        });
+        result.unwrap_or_else(|e| Article::failed(url, e.kind(), e.to_string()))
     }
 }
 
@@ -198,6 +270,7 @@ fn assemble_article(meta: metadata::Metadata, body: extract::Body, url: Option<&
         text: body.text,
         markdown: body.markdown,
         comments: body.comments,
+        truncated: false,
         error: None,
     }
 }

@@ -342,6 +342,7 @@ fn fetch_options(args: &FetchArgs) -> FetchOptions {
             markdown: args.markdown,
             comments: args.comments,
             max_bytes: args.max_bytes,
+            ..copydesk::Options::default()
         },
         ..FetchOptions::default()
     }
