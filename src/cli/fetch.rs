@@ -2,10 +2,10 @@
 //! politely and concurrently and extracted as they arrive.
 
 mod input;
-mod resume;
 mod tally;
 mod warc_out;
 
+use super::resume;
 use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -7,9 +7,11 @@ pub mod eval;
 pub mod extract;
 #[cfg(feature = "fetch")]
 pub mod fetch;
+mod limits;
 mod ordered;
 mod output;
 mod progress;
+mod resume;
 mod shard;
 pub mod warc;
 

@@ -2,11 +2,12 @@
 //! number of items in flight, so output order and memory do not depend on
 //! how many inputs there are or how uneven the work is.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::mpsc;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
+use std::time::{Duration, Instant};
 
 /// Applies `work` to every item of `items` on `jobs` threads and passes the
 /// results to `sink` in input order.
@@ -26,7 +27,7 @@ pub fn for_each_ordered<I, T, R, E, W, S>(
     jobs: usize,
     window: usize,
     work: W,
-    mut sink: S,
+    sink: S,
 ) -> Result<(), E>
 where
     I: IntoIterator<Item = T>,
@@ -35,70 +36,227 @@ where
     W: Fn(T) -> R + Sync,
     S: FnMut(R) -> Result<(), E>,
 {
+    thread::scope(|scope| {
+        let work = &work;
+        let mut spawn = |queue: Arc<Queue<T>>, results: mpsc::Sender<Message<R>>| {
+            scope.spawn(move || worker(&queue, &results, work));
+        };
+        run(items, jobs, window, None, &mut spawn, sink)
+    })
+}
+
+/// A time limit per item, for [`for_each_ordered_within`].
+pub struct Budget<T, R> {
+    /// Time an item may take from the moment a thread starts on it.
+    pub per_item: Duration,
+    /// What an item is called while it runs (kept to report it if late).
+    pub label: Box<dyn Fn(&T) -> String>,
+    /// The result that stands in for an item over its budget.
+    pub late: Box<dyn Fn(String, Duration) -> R>,
+}
+
+/// [`for_each_ordered`] with a time budget per item: an item whose work
+/// runs past `budget.per_item` is given the result `budget.late` makes,
+/// in its place in the order, and the run goes on without it.
+///
+/// Work that overruns cannot be stopped from outside (a thread cannot be
+/// killed), so the thread is abandoned: its late result is dropped, and a
+/// new thread takes its place so the run keeps `jobs` threads working. At
+/// most `jobs` abandoned threads may be running at once; past that no more
+/// are replaced until one finishes, so threads and the memory they hold
+/// stay bounded (at most `2 * jobs` items in the works). Threads are not
+/// joined, so an abandoned one that never finishes does not hold up the end
+/// of the run. `work` should give up soon after its budget on its own too
+/// (the extractor's `time_budget`), which is what returns threads quickly.
+pub fn for_each_ordered_within<I, T, R, E, W, S>(
+    items: I,
+    jobs: usize,
+    window: usize,
+    budget: Budget<T, R>,
+    work: W,
+    sink: S,
+) -> Result<(), E>
+where
+    I: IntoIterator<Item = T>,
+    T: Send + 'static,
+    R: Send + 'static,
+    W: Fn(T) -> R + Send + Sync + 'static,
+    S: FnMut(R) -> Result<(), E>,
+{
+    let work = Arc::new(work);
+    let mut spawn = |queue: Arc<Queue<T>>, results: mpsc::Sender<Message<R>>| {
+        let work = Arc::clone(&work);
+        thread::spawn(move || worker(&queue, &results, &*work));
+    };
+    run(items, jobs, window, Some(budget), &mut spawn, sink)
+}
+
+/// The job queue the worker threads share.
+struct Queue<T> {
+    jobs: Mutex<mpsc::Receiver<(usize, T)>>,
+    /// Threads that should stop after their current item, because a
+    /// replacement was started for an abandoned one.
+    surplus: AtomicUsize,
+    /// Threads running.
+    live: AtomicUsize,
+}
+
+/// What a worker tells the dispatcher.
+enum Message<R> {
+    Started(usize),
+    Done(usize, thread::Result<R>),
+}
+
+/// A worker thread: takes items until the queue closes or it is surplus.
+fn worker<T, R>(
+    queue: &Queue<T>,
+    results: &mpsc::Sender<Message<R>>,
+    work: &(impl Fn(T) -> R + ?Sized),
+) {
+    loop {
+        // The lock is released before the work starts, so only the taking
+        // of jobs is serialised.
+        let next = match queue.jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => break,
+        };
+        let Ok((index, item)) = next else { break };
+        if results.send(Message::Started(index)).is_err() {
+            break; // the caller has stopped listening
+        }
+        let result = panic::catch_unwind(AssertUnwindSafe(|| work(item)));
+        if results.send(Message::Done(index, result)).is_err() {
+            break;
+        }
+        let retire = queue
+            .surplus
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if retire {
+            break;
+        }
+    }
+    queue.live.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// The dispatcher shared by both entry points: feeds the queue, starts the
+/// threads through `spawn`, enforces the budget, and puts results in order.
+fn run<I, T, R, E, S>(
+    items: I,
+    jobs: usize,
+    window: usize,
+    budget: Option<Budget<T, R>>,
+    spawn: &mut dyn FnMut(Arc<Queue<T>>, mpsc::Sender<Message<R>>),
+    mut sink: S,
+) -> Result<(), E>
+where
+    I: IntoIterator<Item = T>,
+    S: FnMut(R) -> Result<(), E>,
+{
     let jobs = jobs.max(1);
     let window = window.max(jobs);
-    // Both channels hold `window` entries, and no more than `window` items
-    // are ever outstanding, so neither side blocks on a full channel.
+    // The queue holds `window` entries, and no more than `window` items are
+    // ever outstanding, so sending never blocks. Results are few too: two
+    // messages per outstanding item.
     let (job_tx, job_rx) = mpsc::sync_channel::<(usize, T)>(window);
-    let job_rx = Mutex::new(job_rx);
-    let (res_tx, res_rx) = mpsc::sync_channel::<(usize, thread::Result<R>)>(window);
-    thread::scope(|scope| {
-        // Owned by this closure so that leaving it, by return or unwind,
-        // closes the channels and lets the workers finish before the join.
-        let (job_tx, res_rx) = (job_tx, res_rx);
-        for _ in 0..jobs {
-            let (job_rx, res_tx, work) = (&job_rx, res_tx.clone(), &work);
-            scope.spawn(move || loop {
-                // The lock is released before the work starts, so only the
-                // taking of jobs is serialised.
-                let next = match job_rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => break,
-                };
-                let Ok((index, item)) = next else { break };
-                let result = panic::catch_unwind(AssertUnwindSafe(|| work(item)));
-                if res_tx.send((index, result)).is_err() {
-                    break; // the caller has stopped listening
-                }
-            });
-        }
-        // Only the workers hold senders now: if they all die, `recv` fails
-        // instead of blocking.
-        drop(res_tx);
+    let (res_tx, res_rx) = mpsc::channel::<Message<R>>();
+    let queue = Arc::new(Queue {
+        jobs: Mutex::new(job_rx),
+        surplus: AtomicUsize::new(0),
+        live: AtomicUsize::new(0),
+    });
+    let start_worker = |spawn: &mut dyn FnMut(_, _)| {
+        queue.live.fetch_add(1, Ordering::SeqCst);
+        spawn(Arc::clone(&queue), res_tx.clone());
+    };
+    for _ in 0..jobs {
+        start_worker(&mut *spawn);
+    }
 
-        let mut items = items.into_iter().enumerate();
-        let mut exhausted = false;
-        let (mut dispatched, mut delivered) = (0usize, 0usize);
-        let mut pending = BTreeMap::new();
-        loop {
-            while !exhausted && dispatched < delivered + window {
-                match items.next() {
-                    Some(job) => {
-                        job_tx.send(job).expect("workers live while jobs are sent");
-                        dispatched += 1;
+    let mut items = items.into_iter().enumerate();
+    let mut exhausted = false;
+    let (mut dispatched, mut delivered) = (0usize, 0usize);
+    let mut pending = BTreeMap::new();
+    // With a budget: the labels of outstanding items, the start times of
+    // those being worked on, and those given up on.
+    let mut labels = HashMap::new();
+    let mut started: HashMap<usize, Instant> = HashMap::new();
+    let mut abandoned = std::collections::HashSet::new();
+    loop {
+        while !exhausted && dispatched < delivered + window {
+            match items.next() {
+                Some((index, item)) => {
+                    if let Some(budget) = &budget {
+                        labels.insert(index, (budget.label)(&item));
                     }
-                    None => exhausted = true,
+                    job_tx
+                        .send((index, item))
+                        .expect("workers live while jobs are sent");
+                    dispatched += 1;
                 }
-            }
-            if delivered == dispatched {
-                // Nothing outstanding and nothing left to dispatch.
-                return Ok(());
-            }
-            let (index, result) = res_rx
-                .recv()
-                .expect("an outstanding item has a live worker");
-            match result {
-                Ok(value) => {
-                    pending.insert(index, value);
-                }
-                Err(payload) => panic::resume_unwind(payload),
-            }
-            while let Some(value) = pending.remove(&delivered) {
-                delivered += 1;
-                sink(value)?;
+                None => exhausted = true,
             }
         }
-    })
+        if delivered == dispatched {
+            // Nothing outstanding and nothing left to dispatch.
+            return Ok(());
+        }
+        let first_due = budget
+            .as_ref()
+            .and_then(|b| started.values().min().map(|t| *t + b.per_item));
+        let message = match first_due {
+            Some(due) => res_rx.recv_timeout(due.saturating_duration_since(Instant::now())),
+            None => res_rx
+                .recv()
+                .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        };
+        match message {
+            Ok(Message::Started(index)) => {
+                if budget.is_some() {
+                    started.insert(index, Instant::now());
+                }
+            }
+            Ok(Message::Done(index, result)) => {
+                if abandoned.remove(&index) {
+                    continue; // its stand-in went out long ago
+                }
+                started.remove(&index);
+                labels.remove(&index);
+                match result {
+                    Ok(value) => {
+                        pending.insert(index, value);
+                    }
+                    Err(payload) => panic::resume_unwind(payload),
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let budget = budget.as_ref().expect("only a budget sets a timeout");
+                let now = Instant::now();
+                let late: Vec<usize> = started
+                    .iter()
+                    .filter(|(_, t)| now.duration_since(**t) >= budget.per_item)
+                    .map(|(i, _)| *i)
+                    .collect();
+                for index in late {
+                    started.remove(&index);
+                    let label = labels.remove(&index).unwrap_or_default();
+                    pending.insert(index, (budget.late)(label, budget.per_item));
+                    abandoned.insert(index);
+                    if queue.live.load(Ordering::SeqCst) < 2 * jobs {
+                        queue.surplus.fetch_add(1, Ordering::SeqCst);
+                        start_worker(&mut *spawn);
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                unreachable!("the dispatcher holds a sender, so the channel stays open")
+            }
+        }
+        while let Some(value) = pending.remove(&delivered) {
+            delivered += 1;
+            sink(value)?;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +354,79 @@ mod tests {
             )
         });
         assert!(caught.is_err());
+    }
+
+    fn budget(ms: u64) -> Budget<u64, String> {
+        Budget {
+            per_item: Duration::from_millis(ms),
+            label: Box::new(|i| format!("item {i}")),
+            late: Box::new(|label, _| format!("{label} late")),
+        }
+    }
+
+    #[test]
+    fn a_late_item_gets_its_stand_in_in_order_and_the_run_goes_on() {
+        let begun = Instant::now();
+        let mut out = Vec::new();
+        for_each_ordered_within(
+            0..30u64,
+            2,
+            8,
+            budget(200),
+            |i| {
+                // Item 3 hangs far past its budget; the rest are quick.
+                thread::sleep(Duration::from_millis(if i == 3 { 60_000 } else { 20 }));
+                format!("item {i}")
+            },
+            |r| {
+                out.push(r);
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        let mut expected: Vec<String> = (0..30).map(|i| format!("item {i}")).collect();
+        expected[3] = "item 3 late".into();
+        assert_eq!(out, expected);
+        // Two threads kept working: 29 quick items take about 0.3 s, plus
+        // the budget; nothing waited for the hung item.
+        assert!(
+            begun.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            begun.elapsed()
+        );
+    }
+
+    #[test]
+    fn abandoned_threads_are_bounded() {
+        let running = Arc::new(AtomicUsize::new(0));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let (r, p) = (Arc::clone(&running), Arc::clone(&peak));
+        let mut late = 0;
+        for_each_ordered_within(
+            0..12u64,
+            2,
+            4,
+            budget(50),
+            move |i| {
+                let now = r.fetch_add(1, Ordering::SeqCst) + 1;
+                p.fetch_max(now, Ordering::SeqCst);
+                // Every item overruns, each a little longer than the budget.
+                thread::sleep(Duration::from_millis(300));
+                r.fetch_sub(1, Ordering::SeqCst);
+                i.to_string()
+            },
+            |r: String| {
+                late += usize::from(r.ends_with("late"));
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(late, 12);
+        assert!(
+            peak.load(Ordering::SeqCst) <= 4,
+            "peak {}",
+            peak.load(Ordering::SeqCst)
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! `--resume`: reads what an earlier run already wrote to the output file,
-//! repairs a torn last line, and says which URLs need no new record.
+//! `--resume` (of `fetch` and `extract`): reads what an earlier run already
+//! wrote to the JSONL output file, repairs a torn last line, and says which
+//! sources (URLs, paths) need no new record.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -12,7 +13,7 @@ pub struct Previous {
     /// Sources with a record that stays (successes, and failures unless
     /// they are to be retried).
     pub done: HashSet<String>,
-    /// Failed records removed so that their URLs are fetched again.
+    /// Failed records removed so that their sources are processed again.
     pub dropped_errors: usize,
     /// Bytes of an unfinished last line cut off (a run killed mid-write).
     pub torn_bytes: u64,
