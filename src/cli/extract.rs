@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 
 use copydesk::{Article, Extractor, Options};
 
-use super::ordered::for_each_ordered;
+use super::limits::LimitArgs;
+use super::ordered::for_each_ordered_within;
 use super::output::{self, Format};
 use super::progress::Progress;
+use super::resume;
 use super::shard::Shard;
 
 /// Examples shown under `copydesk extract --help`.
@@ -22,6 +24,7 @@ Examples:
   copydesk extract pages/ -o articles.jsonl       every *.html/*.htm below pages/, sorted
   curl -s https://example.com/a | copydesk extract --url https://example.com/a
   copydesk extract --format text a.html b.html    text under '==> a.html <==' headers
+  copydesk extract pages/ -o out.jsonl --resume   go on after an interruption
 
 Exit status: 0 if every document was extracted, 1 if any record has an
 `error` (the run goes on past it), 2 for usage errors.";
@@ -75,6 +78,20 @@ pub struct ExtractArgs {
     /// appear in the records and in the exit status).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Go on with an earlier run: keep the records already in --output
+    /// (cutting a last line left unfinished by a crash), skip their
+    /// inputs, and append the rest.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+
+    /// With --resume: extract again the inputs whose records are errors
+    /// (those records are removed first).
+    #[arg(long, requires = "resume")]
+    pub retry_errors: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// One document to extract.
@@ -131,39 +148,55 @@ pub fn run(args: ExtractArgs) -> i32 {
             ),
         );
     }
-    if matches!(inputs.as_slice(), [Input::Stdin]) && io::stdin().is_terminal() && !args.quiet {
-        eprintln!("copydesk: reading HTML from standard input (end it with Ctrl-D)");
+    if args.resume && args.format != Format::Jsonl {
+        return super::usage_error("extract", "--resume works on JSONL output only");
     }
+    let header = args.format != Format::Jsonl && inputs.len() > 1;
 
     // Each record below goes in as one `write_all`: see `output::create`.
-    let mut out = match output::create(args.output.as_deref()) {
+    let opened = match (&args.output, args.resume) {
+        (Some(path), true) => resume_from(path, args.retry_errors, &mut inputs, &progress_for_walk)
+            .and_then(|()| output::append(path)),
+        (path, _) => output::create(path.as_deref()),
+    };
+    let mut out = match opened {
         Ok(out) => out,
         Err(message) => {
             eprintln!("copydesk: {message}");
             return 1;
         }
     };
+    if matches!(inputs.as_slice(), [Input::Stdin]) && io::stdin().is_terminal() && !args.quiet {
+        eprintln!("copydesk: reading HTML from standard input (end it with Ctrl-D)");
+    }
 
-    let extractor = Extractor::new(Options {
+    let extractor = Extractor::new(args.limits.options(Options {
         markdown: args.markdown || args.format == Format::Markdown,
         comments: args.comments,
         ..Options::default()
-    });
-    let header = args.format != Format::Jsonl && inputs.len() > 1;
+    }));
     let jobs = args
         .jobs
         .map_or_else(thread_count, NonZeroUsize::get)
         .min(inputs.len().max(1));
     let progress = Progress::new(inputs.len(), args.quiet);
-    let url = args.url.as_deref();
+    let (url, format) = (args.url.clone(), args.format);
+    let late_url = url.clone();
+    let budget = args
+        .limits
+        .budget(Input::source, move |source, mut article| {
+            article.url = late_url.clone();
+            done(source, article, format, header)
+        });
 
     let mut failures = 0usize;
     let mut first = true;
-    let written = for_each_ordered(
+    let written = for_each_ordered_within(
         inputs,
         jobs,
         jobs * WINDOW_PER_JOB,
-        |input| process(&extractor, &input, url, args.format, header),
+        budget,
+        move |input| process(&extractor, &input, url.as_deref(), format, header),
         |done: Done| {
             progress.inc();
             if let Some(message) = &done.failure {
@@ -277,6 +310,42 @@ fn is_html_name(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
 }
 
+/// Prepares `path` for `--resume`: repairs it, and drops from `inputs`
+/// those it already holds a record for.
+fn resume_from(
+    path: &Path,
+    retry_errors: bool,
+    inputs: &mut Vec<Input>,
+    notes: &Progress,
+) -> Result<(), String> {
+    let previous = resume::prepare(path, retry_errors)
+        .map_err(|e| format!("cannot resume from {}: {e}", path.display()))?;
+    let before = inputs.len();
+    inputs.retain(|input| !previous.done.contains(&input.source()));
+    let mut note = format!(
+        "resuming: {} of {before} inputs already in {}",
+        before - inputs.len(),
+        path.display()
+    );
+    if previous.torn_bytes > 0 {
+        note += &format!(
+            "; cut an unfinished last line of {} bytes",
+            previous.torn_bytes
+        );
+    }
+    if previous.dropped_errors > 0 {
+        note += &format!(
+            "; {} failed records removed to retry",
+            previous.dropped_errors
+        );
+    }
+    if previous.unreadable > 0 {
+        note += &format!("; {} lines that are not records kept", previous.unreadable);
+    }
+    notes.note(&note);
+    Ok(())
+}
+
 /// Reads, extracts and renders one input; runs on a worker thread.
 fn process(
     extractor: &Extractor,
@@ -285,16 +354,26 @@ fn process(
     format: Format,
     header: bool,
 ) -> Done {
-    let source = input.source();
-    let article = read_input(input, extractor.options().max_bytes)
-        .map(|bytes| extract_guarded(extractor, &bytes, None, url))
-        .unwrap_or_else(|failed| failed.with_url(url));
+    let options = extractor.options();
+    let article = match read_input(input, options.max_bytes, options.truncate) {
+        Ok((bytes, cut)) => {
+            let mut article = extract_guarded(extractor, &bytes, None, url);
+            article.truncated |= cut && article.error.is_none();
+            article
+        }
+        Err(failed) => failed.with_url(url),
+    };
+    done(&input.source(), article, format, header)
+}
+
+/// A record rendered for the output, with its failure noted for stderr.
+fn done(source: &str, article: Article, format: Format, header: bool) -> Done {
     let failure = article
         .error
         .as_ref()
         .map(|e| format!("{source}: {} error: {}", e.kind, e.message));
     Done {
-        rendered: output::render(format, &source, &article, header),
+        rendered: output::render(format, source, &article, header),
         failure,
     }
 }
@@ -318,37 +397,61 @@ impl Unread {
     }
 }
 
-/// The bytes of one input. Oversized files are refused from their metadata,
-/// before they are read into memory.
-fn read_input(input: &Input, max_bytes: usize) -> Result<Vec<u8>, Unread> {
+/// The bytes of one input, at most `max_bytes` of them, and whether it had
+/// more (which, unless `truncate`, is a `too_large` error). Never more than
+/// `max_bytes + 1` bytes are held in memory, whatever the input's size.
+fn read_input(input: &Input, max_bytes: usize, truncate: bool) -> Result<(Vec<u8>, bool), Unread> {
     match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(Unread::io)?;
-            Ok(bytes)
-        }
+        Input::Stdin => read_capped(io::stdin().lock(), None, max_bytes, truncate),
         Input::File(path) => {
-            let size = fs::metadata(path).map_err(Unread::io)?.len();
-            if size > max_bytes as u64 {
-                let e = copydesk::Error::TooLarge {
-                    size: usize::try_from(size).unwrap_or(usize::MAX),
-                    limit: max_bytes,
-                };
-                return Err(Unread {
-                    kind: e.kind(),
-                    message: e.to_string(),
-                });
-            }
-            fs::read(path).map_err(Unread::io)
+            let file = fs::File::open(path).map_err(Unread::io)?;
+            let size = file.metadata().map_err(Unread::io)?.len();
+            read_capped(file, Some(size), max_bytes, truncate)
         }
         Input::Unlistable(_, message) => Err(Unread {
             kind: "io",
             message: message.clone(),
         }),
     }
+}
+
+/// Reads at most `max_bytes` of `reader`; see [`read_input`]. `size`, when
+/// known, refuses an oversized input before anything is read.
+fn read_capped(
+    mut reader: impl Read,
+    size: Option<u64>,
+    max_bytes: usize,
+    truncate: bool,
+) -> Result<(Vec<u8>, bool), Unread> {
+    let limit = max_bytes as u64;
+    let too_large = |size: u64| {
+        let e = copydesk::Error::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            limit: max_bytes,
+        };
+        Unread {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    };
+    if let Some(size) = size.filter(|&s| s > limit && !truncate) {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(Unread::io)?;
+    if bytes.len() as u64 <= limit {
+        return Ok((bytes, false));
+    }
+    if truncate {
+        bytes.truncate(max_bytes);
+        return Ok((bytes, true));
+    }
+    // Counted, not kept: the message gives the real size.
+    let rest = io::copy(&mut reader, &mut io::sink()).map_err(Unread::io)?;
+    Err(too_large(bytes.len() as u64 + rest))
 }
 
 /// Extracts, turning a panic of the extractor into an `extract` error record
@@ -438,9 +541,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.html");
         fs::write(&path, vec![b'a'; 100]).unwrap();
-        let Err(unread) = read_input(&Input::File(path), 10) else {
+        let Err(unread) = read_input(&Input::File(path.clone()), 10, false) else {
             panic!("a 100-byte file is over a 10-byte limit");
         };
         assert_eq!(unread.kind, "too_large");
+        let Ok((bytes, cut)) = read_input(&Input::File(path), 10, true) else {
+            panic!("--truncate reads the first bytes");
+        };
+        assert_eq!((bytes.len(), cut), (10, true));
+    }
+
+    #[test]
+    fn a_stream_is_read_no_further_than_the_limit_and_its_size_reported() {
+        let big = io::repeat(b'x').take(1_000);
+        let Err(unread) = read_capped(big, None, 10, false) else {
+            panic!("1000 bytes are over a 10-byte limit");
+        };
+        assert!(unread.message.contains("1000 bytes"), "{}", unread.message);
+        let (bytes, cut) = read_capped(&b"0123456789"[..], None, 10, false).ok().unwrap();
+        assert_eq!((bytes.len(), cut), (10, false));
     }
 }

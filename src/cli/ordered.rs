@@ -55,9 +55,10 @@ pub struct Budget<T, R> {
     pub late: Box<dyn Fn(String, Duration) -> R>,
 }
 
-/// [`for_each_ordered`] with a time budget per item: an item whose work
-/// runs past `budget.per_item` is given the result `budget.late` makes,
-/// in its place in the order, and the run goes on without it.
+/// [`for_each_ordered`] with an optional time budget per item: an item
+/// whose work runs past `budget.per_item` is given the result `budget.late`
+/// makes, in its place in the order, and the run goes on without it. The
+/// threads are not scoped, hence the `'static` bounds.
 ///
 /// Work that overruns cannot be stopped from outside (a thread cannot be
 /// killed), so the thread is abandoned: its late result is dropped, and a
@@ -72,7 +73,7 @@ pub fn for_each_ordered_within<I, T, R, E, W, S>(
     items: I,
     jobs: usize,
     window: usize,
-    budget: Budget<T, R>,
+    budget: Option<Budget<T, R>>,
     work: W,
     sink: S,
 ) -> Result<(), E>
@@ -88,7 +89,7 @@ where
         let work = Arc::clone(&work);
         thread::spawn(move || worker(&queue, &results, &*work));
     };
-    run(items, jobs, window, Some(budget), &mut spawn, sink)
+    run(items, jobs, window, budget, &mut spawn, sink)
 }
 
 /// The job queue the worker threads share.
@@ -372,7 +373,7 @@ mod tests {
             0..30u64,
             2,
             8,
-            budget(200),
+            Some(budget(200)),
             |i| {
                 // Item 3 hangs far past its budget; the rest are quick.
                 thread::sleep(Duration::from_millis(if i == 3 { 60_000 } else { 20 }));
@@ -406,7 +407,7 @@ mod tests {
             0..12u64,
             2,
             4,
-            budget(50),
+            Some(budget(50)),
             move |i| {
                 let now = r.fetch_add(1, Ordering::SeqCst) + 1;
                 p.fetch_max(now, Ordering::SeqCst);

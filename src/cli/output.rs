@@ -73,8 +73,20 @@ pub fn create(path: Option<&Path>) -> Result<BufWriter<Box<dyn Write>>, String> 
         },
         None => Box::new(io::stdout().lock()),
     };
-    Ok(BufWriter::with_capacity(256 * 1024, out))
+    Ok(BufWriter::with_capacity(BUFFER_BYTES, out))
 }
+
+/// The file at `path` opened for appending (created if missing), buffered
+/// as [`create`]'s output is, for `--resume`.
+pub fn append(path: &Path) -> Result<BufWriter<Box<dyn Write>>, String> {
+    match fs::OpenOptions::new().create(true).append(true).open(path) {
+        Ok(file) => Ok(BufWriter::with_capacity(BUFFER_BYTES, Box::new(file))),
+        Err(e) => Err(format!("cannot append to {}: {e}", path.display())),
+    }
+}
+
+/// Output buffer size: many records per write, and most records whole in one.
+const BUFFER_BYTES: usize = 256 * 1024;
 
 /// What goes between two rendered documents: a blank line between
 /// header-led text blocks, nothing between JSON lines.
