@@ -6,6 +6,7 @@ use super::prune::Flags;
 use super::rules;
 use super::score::class_weight;
 use super::stats::{self, Stats};
+use super::text;
 
 /// Removes furniture inside `roots`, updating `removed` and `st`.
 pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], flags: Flags) {
@@ -27,6 +28,9 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
                 Tag::Text => false,
                 Tag::Footer | Tag::Aside => i != r as usize,
                 Tag::Heading(1) | Tag::Heading(2) => class_weight(dom, i as u32, flags) < 0.0,
+                Tag::P if is_link_teaser(&st[i]) => text::inner_text_until_link(dom, i as u32)
+                    .trim_end()
+                    .ends_with(':'),
                 _ => {
                     i != r as usize && {
                         let class_id = dom.class_id(i as u32);
@@ -140,6 +144,14 @@ impl Context {
         }
         c
     }
+}
+
+/// A paragraph that is a link with at most a label before it ("Read also:
+/// <a>…</a>", "Lea también: <a>…</a>"): a pointer to another page when the
+/// label ends in a colon (a bare link paragraph is often a cited source).
+fn is_link_teaser(s: &Stats) -> bool {
+    let outside = s.chars.saturating_sub(s.all_link_chars);
+    s.chars >= rules::LINK_TEASER_MIN_CHARS && outside <= rules::LINK_TEASER_LABEL_CHARS
 }
 
 /// A caption or credit line: small, and small beside the content it annotates

@@ -250,3 +250,7 @@ pub static LEAD: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A lead shorter than this is a kicker or a label, not a paragraph.
 pub const LEAD_MIN_CHARS: u32 = 50;
+/// A paragraph this long whose text outside links is no more than a label...
+pub const LINK_TEASER_MIN_CHARS: u32 = 30;
+/// ...of at most this many characters points to another page.
+pub const LINK_TEASER_LABEL_CHARS: u32 = 25;

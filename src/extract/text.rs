@@ -40,3 +40,17 @@ fn push_space(out: &mut String) {
         out.push(' ');
     }
 }
+
+/// The text of node `i` before its first link (a label such as "Read also:").
+pub fn inner_text_until_link(dom: &Dom, i: u32) -> String {
+    let mut out = String::new();
+    let end = dom.nodes[i as usize].end as usize;
+    for n in &dom.nodes[i as usize..end] {
+        match n.tag {
+            Tag::A => break,
+            Tag::Text => push_collapsed(&mut out, n.text),
+            _ => {}
+        }
+    }
+    out
+}
