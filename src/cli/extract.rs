@@ -558,7 +558,9 @@ mod tests {
             panic!("1000 bytes are over a 10-byte limit");
         };
         assert!(unread.message.contains("1000 bytes"), "{}", unread.message);
-        let (bytes, cut) = read_capped(&b"0123456789"[..], None, 10, false).ok().unwrap();
+        let (bytes, cut) = read_capped(&b"0123456789"[..], None, 10, false)
+            .ok()
+            .unwrap();
         assert_eq!((bytes.len(), cut), (10, false));
     }
 }
