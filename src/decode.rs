@@ -356,10 +356,16 @@ fn utf8_verdict(bytes: &[u8]) -> Utf8Verdict {
     if bytes.is_ascii() {
         return Utf8Verdict::Ascii;
     }
+    // The common case, settled by the standard library's fast validator
+    // before any counting.
+    if std::str::from_utf8(bytes).is_ok() {
+        return Utf8Verdict::ValidNonAscii;
+    }
     let mut valid_multibyte = 0usize;
     let mut invalid = 0usize;
     for chunk in bytes.utf8_chunks() {
-        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        // Each multi-byte character has exactly one lead byte (0xC0 and up).
+        valid_multibyte += chunk.valid().bytes().filter(|&b| b >= 0xc0).count();
         invalid += usize::from(!chunk.invalid().is_empty());
     }
     match (invalid, valid_multibyte) {

@@ -29,6 +29,7 @@ pub mod fetch;
 pub mod lang;
 pub mod limits;
 pub mod metadata;
+pub mod prefilter;
 pub mod repair;
 pub mod timings;
 pub mod warc;
@@ -190,12 +191,15 @@ impl Extractor {
     ) -> Result<Article, Error> {
         let check = || deadline.map_or(Ok(()), limits::Deadline::check);
         let mut clock = Instant::now();
-        let repaired = repair::close_raw_text(html);
+        let stripped = prefilter::strip(html);
+        timings::lap(&mut clock, &mut timings.prefilter);
+        let repaired = repair::close_raw_text(&stripped);
         let caps = limits::tame::Caps {
             max_depth: self.options.max_depth,
             ..Default::default()
         };
         let tamed = limits::tame::tame(&repaired, &caps);
+        timings::lap(&mut clock, &mut timings.guard);
         let parsed = limits::parse::parse(&tamed.html, self.options.max_nodes, deadline)?;
         drop(tamed);
         timings::lap(&mut clock, &mut timings.parse);

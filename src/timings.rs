@@ -21,8 +21,11 @@ use crate::extract;
 pub struct Timings {
     /// Bytes to UTF-8 text.
     pub decode: Duration,
-    /// Blanking never-content bytes before the parse ([`crate::prefilter`]).
+    /// Dropping never-content markup before the parse ([`crate::prefilter`]).
     pub prefilter: Duration,
+    /// Repairing and capping the markup for the parse ([`crate::repair`],
+    /// [`crate::limits::tame`]).
+    pub guard: Duration,
     /// Building the tree (`scraper::Html::parse_document`).
     pub parse: Duration,
     /// Reading the metadata from the tree.
@@ -40,6 +43,7 @@ impl Timings {
     pub fn total(&self) -> Duration {
         self.decode
             + self.prefilter
+            + self.guard
             + self.parse
             + self.metadata
             + self.extract_total()
@@ -57,6 +61,7 @@ impl Timings {
     pub fn add(&mut self, other: &Timings) {
         self.decode += other.decode;
         self.prefilter += other.prefilter;
+        self.guard += other.guard;
         self.parse += other.parse;
         self.metadata += other.metadata;
         let (e, o) = (&mut self.extract, &other.extract);

@@ -94,7 +94,7 @@ pub fn run(args: BenchArgs) -> i32 {
         .map_or_else(super::extract::thread_count, NonZeroUsize::get);
     let repeat = args.repeat.max(1);
     if args.verify {
-        return verify(&pages);
+        return verify(&pages, jobs);
     }
     if args.scaling {
         let figures = scaling::run(&pages, &args.sizes, repeat);
@@ -279,8 +279,79 @@ fn median_f64(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 /// `--verify`: with and without the pre-pass, every page must give the same
-/// metadata and body. Prints the pages that differ; exit 1 if any.
-fn verify(_pages: &[Page]) -> i32 {
-    eprintln!("copydesk: --verify needs the pre-pass, which is not built yet");
-    2
+/// metadata and body (text, Markdown, comments, byline). Prints the pages
+/// that differ and what differs; exit 1 if any.
+fn verify(pages: &[Page], jobs: usize) -> i32 {
+    let options = Options {
+        markdown: true,
+        comments: true,
+        ..Options::default()
+    };
+    let next = AtomicUsize::new(0);
+    let differing: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut found = Vec::new();
+                    while let Some(page) = pages.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let fields = differences(&page.text, &options);
+                        if !fields.is_empty() {
+                            found.push(format!("{}: {}", page.source, fields.join(", ")));
+                        }
+                    }
+                    found
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut differing = differing;
+    differing.sort();
+    for line in &differing {
+        println!("{line}");
+    }
+    println!(
+        "{} of {} pages differ with the pre-pass",
+        differing.len(),
+        pages.len()
+    );
+    i32::from(!differing.is_empty())
+}
+
+/// The fields of metadata and body that differ between parsing `html` as
+/// it is and parsing it after [`copydesk::prefilter::strip`].
+fn differences(html: &str, options: &Options) -> Vec<&'static str> {
+    let run = |html: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let meta = copydesk::metadata::extract(&doc, None);
+        let body = copydesk::extract::extract_body(&doc, &meta, options);
+        (meta, body)
+    };
+    let (meta_a, body_a) = run(html);
+    let (meta_b, body_b) = run(&copydesk::prefilter::strip(html));
+    let mut out = Vec::new();
+    let mut check = |same: bool, name| {
+        if !same {
+            out.push(name);
+        }
+    };
+    check(meta_a.title == meta_b.title, "title");
+    check(meta_a.byline == meta_b.byline, "byline");
+    check(meta_a.date == meta_b.date, "date");
+    check(meta_a.site_name == meta_b.site_name, "site_name");
+    check(meta_a.lang == meta_b.lang, "lang");
+    check(meta_a.description == meta_b.description, "description");
+    check(meta_a.image == meta_b.image, "image");
+    check(
+        meta_a.canonical_url == meta_b.canonical_url,
+        "canonical_url",
+    );
+    check(body_a.text == body_b.text, "text");
+    check(body_a.markdown == body_b.markdown, "markdown");
+    check(body_a.comments == body_b.comments, "comments");
+    check(body_a.byline == body_b.byline, "body byline");
+    out
 }

@@ -88,6 +88,7 @@ fn stage_list(t: &Timings) -> Vec<(&'static str, Duration)> {
     vec![
         ("decode", t.decode),
         ("prefilter", t.prefilter),
+        ("guard", t.guard),
         ("parse", t.parse),
         ("metadata", t.metadata),
         ("arena", e.arena),

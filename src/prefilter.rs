@@ -1,0 +1,864 @@
+//! A byte-level pass before parsing that drops what can never be content.
+//!
+//! Scripts, style sheets, `<noscript>` fallbacks, comments and SVG drawings
+//! are a third of the bytes of a typical news page, and the HTML parser
+//! builds nodes for all of them only for the extractor to skip them. This
+//! pass finds where each of them ends exactly as the parser's tokenizer
+//! would, and drops it, so the parsed tree holds every node the extractor
+//! and the metadata read, unchanged. Three things keep it exact:
+//!
+//! - the parser joins text on the two sides of a dropped node into one text
+//!   node, which measures differently; where both sides hold text (more than
+//!   white space on one of them), an empty comment stands in for the node,
+//!   as it does right after `<pre>`, whose leading line feed would go;
+//! - JSON-LD scripts are kept whole for the metadata, and an `<svg>` keeps
+//!   its element, emptied;
+//! - the scanner follows the WHATWG tokenizer wherever it decides where a
+//!   dropped run ends: script data with its escaped and double-escaped
+//!   states, raw text and RCDATA end tags, comments that close early
+//!   (`<!-->`, `--!>`), quoted attribute values holding `>` or `</script>`,
+//!   and SVG or MathML content, where `<style>` and `<script>` are ordinary
+//!   elements. Where the parser would do something this model does not
+//!   follow (HTML breaking out of foreign content, an integration point with
+//!   markup inside, a construct left open at the end of the page), the rest
+//!   of the page is passed through untouched: the pass may give up saving
+//!   time, never change the tree.
+//!
+//! Nesting and other parser costs that grow faster than the page are
+//! bounded afterwards by [`crate::limits::tame`]; this pass only removes.
+
+use std::borrow::Cow;
+
+/// The page without its scripts (but JSON-LD), styles, `<noscript>`,
+/// comments and SVG drawings; borrowed when there was nothing to drop.
+///
+/// ```
+/// use copydesk::prefilter::strip;
+/// let page = r#"<head><script>if (a < b) document.write("</div>")</script>
+/// <script type="application/ld+json">{"@type": "NewsArticle"}</script>
+/// <style>p { color: red }</style><!-- build 42 --></head>
+/// <body><p>Text<!-- the two sides stay apart -->more<svg><path d="M0 0"/></svg></p>"#;
+/// assert_eq!(strip(page), r#"<head>
+/// <script type="application/ld+json">{"@type": "NewsArticle"}</script>
+/// </head>
+/// <body><p>Text<!---->more<svg></svg></p>"#);
+/// assert!(matches!(strip("<p>Nothing to drop</p>"), std::borrow::Cow::Borrowed(_)));
+/// ```
+pub fn strip(html: &str) -> Cow<'_, str> {
+    let mut scanner = Scanner {
+        src: html.as_bytes(),
+        out: Vec::new(),
+        copied: 0,
+        run: Run::Empty,
+        after_pre: false,
+        foreign: 0,
+        select: false,
+    };
+    scanner.run();
+    if scanner.copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    let Scanner {
+        src,
+        mut out,
+        copied,
+        ..
+    } = scanner;
+    out.extend_from_slice(&src[copied..]);
+    // Every cut is next to an ASCII byte (`<`, `>`, `-`), so the result
+    // stays valid UTF-8; the check is there so that no bug can make it not.
+    match String::from_utf8(out) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Borrowed(html),
+    }
+}
+
+/// One tag as the tokenizer reads it.
+struct Tag {
+    /// The lower-cased name, when it is at most 16 bytes long.
+    name: [u8; 16],
+    len: usize,
+    /// Just past the closing `>`.
+    end: usize,
+    self_closing: bool,
+    /// The raw value of the first `type` attribute.
+    type_attr: Option<(usize, usize)>,
+}
+
+impl Tag {
+    fn name(&self) -> &[u8] {
+        &self.name[..self.len.min(16)]
+    }
+}
+
+/// How the content of an element is tokenized.
+#[derive(Clone, Copy, PartialEq)]
+enum Content {
+    /// Script data, ending at `</script` outside double-escaped runs.
+    Script,
+    /// Raw text or RCDATA, ending at the element's own end tag.
+    Raw,
+    /// Everything up to the end of the page.
+    Plaintext,
+}
+
+/// What the output holds since its last markup, as far as the parser's
+/// joining of adjacent text goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Run {
+    /// Nothing: the last token was markup.
+    Empty,
+    /// White space only.
+    Blank,
+    /// Some visible text.
+    Text,
+}
+
+struct Scanner<'a> {
+    src: &'a [u8],
+    /// The output so far; `src[copied..]` is still to be copied.
+    out: Vec<u8>,
+    copied: usize,
+    /// The text run the output ends with.
+    run: Run,
+    /// The last token kept was a `<pre>` or `<listing>` start tag, after
+    /// which the parser drops one leading line feed.
+    after_pre: bool,
+    /// Open `<svg>` and `<math>` elements: inside them tags are foreign.
+    foreign: u32,
+    /// A `<select>` is open, inside which the tree builder ignores most
+    /// start tags.
+    select: bool,
+}
+
+impl Scanner<'_> {
+    fn run(&mut self) {
+        let mut i = 0;
+        while let Some(at) = memchr::memchr(b'<', &self.src[i..]) {
+            self.text(i, i + at);
+            match self.markup(i + at) {
+                Some(next) => i = next,
+                None => return,
+            }
+        }
+    }
+
+    /// Notes the text `src[from..to]` passed through.
+    fn text(&mut self, from: usize, to: usize) {
+        if from == to {
+            return;
+        }
+        self.after_pre = false;
+        if self.run != Run::Text {
+            self.run = run_of(&self.src[from..to]);
+        }
+    }
+
+    /// Notes a token passed through; `pre` when it opens `<pre>` or `<listing>`.
+    fn kept(&mut self, pre: bool) {
+        self.run = Run::Empty;
+        self.after_pre = pre;
+    }
+
+    /// Reads the construct starting with the `<` at `lt`; returns where to
+    /// go on, or `None` to pass the rest of the page through as it is.
+    fn markup(&mut self, lt: usize) -> Option<usize> {
+        let src = self.src;
+        let rest = &src[lt..];
+        let next = match rest.get(1) {
+            Some(b'!') if rest.starts_with(b"<!--") => {
+                let end = comment_end(src, lt + 4)?;
+                self.remove(lt, end);
+                return Some(end);
+            }
+            Some(b'!') if self.foreign > 0 && rest.starts_with(b"<![CDATA[") => {
+                find(src, lt + 9, b"]]>")? + 3
+            }
+            // DOCTYPE and bogus comments end at the first `>`.
+            Some(b'!' | b'?') => lt + 2 + memchr::memchr(b'>', &rest[2..])? + 1,
+            Some(b'/') => match rest.get(2)? {
+                c if c.is_ascii_alphabetic() => {
+                    let tag = scan_tag(src, lt + 2)?;
+                    return self.end_tag(&tag);
+                }
+                // `</>` is no token at all.
+                b'>' => return Some(lt + 3),
+                _ => lt + 2 + memchr::memchr(b'>', &rest[2..])? + 1,
+            },
+            Some(c) if c.is_ascii_alphabetic() => {
+                let tag = scan_tag(src, lt + 1)?;
+                return if self.foreign > 0 {
+                    self.foreign_start_tag(&tag)
+                } else {
+                    self.start_tag(lt, &tag)
+                };
+            }
+            // A `<` that starts nothing is text.
+            _ => {
+                self.text(lt, lt + 1);
+                self.run = Run::Text;
+                return Some(lt + 1);
+            }
+        };
+        self.kept(false);
+        Some(next)
+    }
+
+    /// Drops the node `src[lt..end]`. Where that would join the text on its
+    /// two sides into one text node (which counts characters differently),
+    /// an empty comment takes its place, as it does after `<pre>`, whose
+    /// leading line feed the parser would otherwise drop.
+    fn remove(&mut self, lt: usize, end: usize) {
+        let after = run_after(self.src, end);
+        let joins = match (self.run, after) {
+            (Run::Empty, _) | (_, Run::Empty) | (Run::Blank, Run::Blank) => false,
+            _ => true,
+        };
+        if joins || self.after_pre {
+            if end - lt > EMPTY_COMMENT.len() {
+                self.cut(lt, end, EMPTY_COMMENT);
+            }
+            self.kept(false);
+        } else {
+            self.cut(lt, end, b"");
+        }
+    }
+
+    fn start_tag(&mut self, lt: usize, tag: &Tag) -> Option<usize> {
+        let name = tag.name();
+        if let Some(content) = content_of(name) {
+            if self.select && !matches!(name, b"script" | b"textarea") {
+                // The tree builder ignores these start tags inside a
+                // `<select>`, so their content is ordinary markup there.
+                self.kept(false);
+                return Some(tag.end);
+            }
+            if name == b"textarea" {
+                self.select = false;
+            }
+            let close = match content {
+                Content::Script => script_end(self.src, tag.end)?,
+                Content::Raw => raw_end(self.src, tag.end, name)?,
+                Content::Plaintext => return None,
+            };
+            if blanked(name) && !self.is_json_ld(tag) {
+                let end = scan_tag(self.src, close + 2)?.end;
+                self.remove(lt, end);
+                return Some(end);
+            }
+            self.kept(false);
+            return Some(close);
+        }
+        self.kept(matches!(name, b"pre" | b"listing"));
+        match name {
+            b"select" => self.select = true,
+            // These close an open `<select>` before they are inserted.
+            b"input" | b"keygen" => self.select = false,
+            b"svg" if !tag.self_closing => {
+                self.foreign = 1;
+                // Drawings are never text: an `<svg>` whose end this model
+                // can find for sure is kept empty.
+                if let Some(close) = svg_end(self.src, tag.end) {
+                    self.cut(tag.end, close, b"");
+                    return Some(close);
+                }
+            }
+            // `<math/>` is complete: foreign elements honour the slash.
+            b"math" if !tag.self_closing => self.foreign = 1,
+            _ => {}
+        }
+        Some(tag.end)
+    }
+
+    /// A start tag inside SVG or MathML: nothing is raw text there, and
+    /// only the nesting of `<svg>` and `<math>` is followed.
+    fn foreign_start_tag(&mut self, tag: &Tag) -> Option<usize> {
+        let name = tag.name();
+        if breaks_out(name) {
+            // HTML content ends foreign content in ways not modelled here.
+            return None;
+        }
+        self.kept(false);
+        if tag.self_closing {
+            return Some(tag.end);
+        }
+        match name {
+            b"svg" | b"math" => self.foreign += 1,
+            b"foreignobject" | b"annotation-xml" => return None,
+            _ if !plain_integration_point(self.src, tag) => return None,
+            _ => {}
+        }
+        Some(tag.end)
+    }
+
+    fn end_tag(&mut self, tag: &Tag) -> Option<usize> {
+        let name = tag.name();
+        if self.foreign > 0 {
+            if matches!(name, b"br" | b"p") {
+                // Breaks out of foreign content: not followed here.
+                return None;
+            }
+            if matches!(name, b"svg" | b"math") {
+                self.foreign -= 1;
+            }
+        } else if name == b"select" {
+            self.select = false;
+        }
+        self.kept(false);
+        Some(tag.end)
+    }
+
+    /// Whether a script start tag holds JSON-LD, the one script whose text
+    /// the metadata reads. An attribute value with a character reference is
+    /// kept too: the parser would decode it, and this pass does not.
+    fn is_json_ld(&self, tag: &Tag) -> bool {
+        let Some((from, to)) = tag.type_attr else {
+            return false;
+        };
+        let raw = &self.src[from..to];
+        raw.contains(&b'&')
+            || std::str::from_utf8(raw)
+                .is_ok_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+    }
+
+    /// Drops `src[from..to]`, writing `with` in its place.
+    fn cut(&mut self, from: usize, to: usize, with: &[u8]) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(self.src.len());
+        }
+        self.out.extend_from_slice(&self.src[self.copied..from]);
+        self.out.extend_from_slice(with);
+        self.copied = to;
+    }
+}
+
+/// Whether `text` is empty, white space or more.
+fn run_of(text: &[u8]) -> Run {
+    if text.is_empty() {
+        Run::Empty
+    } else if text.iter().all(|&b| is_space(b)) {
+        Run::Blank
+    } else {
+        Run::Text
+    }
+}
+
+/// The text that follows `end`, up to the next markup (a `<` that starts
+/// no markup is text).
+fn run_after(src: &[u8], end: usize) -> Run {
+    let rest = &src[end..];
+    let Some(lt) = memchr::memchr(b'<', rest) else {
+        return run_of(rest);
+    };
+    let markup = match rest.get(lt + 1) {
+        Some(b'!' | b'?') => true,
+        Some(b'/') => rest.get(lt + 2).is_some_and(|c| c.is_ascii_alphabetic()),
+        Some(c) => c.is_ascii_alphabetic(),
+        None => false,
+    };
+    if markup {
+        run_of(&rest[..lt])
+    } else {
+        Run::Text
+    }
+}
+
+/// Whether an SVG or MathML start tag is no integration point, or one that
+/// holds only text up to its own end tag: inside integration points the
+/// parser reads markup as HTML, which this model does not follow.
+fn plain_integration_point(src: &[u8], tag: &Tag) -> bool {
+    let name = tag.name();
+    if !matches!(
+        name,
+        b"title" | b"desc" | b"mi" | b"mo" | b"mn" | b"ms" | b"mtext"
+    ) {
+        return true;
+    }
+    memchr::memchr(b'<', &src[tag.end..]).is_some_and(|at| is_end_tag_of(src, tag.end + at, name))
+}
+
+/// The `<` of the `</svg` that closes an `<svg>` whose content starts at
+/// `from`, when its content is plain SVG; `None` at anything this model
+/// does not follow (see the module docs) or when the page ends first.
+fn svg_end(src: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 1u32;
+    let mut i = from;
+    loop {
+        let lt = i + memchr::memchr(b'<', &src[i..])?;
+        let rest = &src[lt..];
+        i = match *rest.get(1)? {
+            b'!' if rest.starts_with(b"<!--") => comment_end(src, lt + 4)?,
+            b'!' if rest.starts_with(b"<![CDATA[") => find(src, lt + 9, b"]]>")? + 3,
+            b'!' | b'?' => lt + 2 + memchr::memchr(b'>', &rest[2..])? + 1,
+            b'/' => match *rest.get(2)? {
+                c if c.is_ascii_alphabetic() => {
+                    let tag = scan_tag(src, lt + 2)?;
+                    match tag.name() {
+                        b"svg" => {
+                            depth -= 1;
+                            if depth == 0 {
+                                return Some(lt);
+                            }
+                        }
+                        b"math" | b"br" | b"p" => return None,
+                        _ => {}
+                    }
+                    tag.end
+                }
+                b'>' => lt + 3,
+                _ => lt + 2 + memchr::memchr(b'>', &rest[2..])? + 1,
+            },
+            c if c.is_ascii_alphabetic() => {
+                let tag = scan_tag(src, lt + 1)?;
+                let name = tag.name();
+                if breaks_out(name)
+                    || matches!(name, b"math" | b"foreignobject")
+                    || !plain_integration_point(src, &tag)
+                {
+                    return None;
+                }
+                if name == b"svg" && !tag.self_closing {
+                    depth += 1;
+                }
+                tag.end
+            }
+            _ => lt + 1,
+        };
+    }
+}
+
+const EMPTY_COMMENT: &[u8] = b"<!---->";
+
+/// The tokenizer state an HTML start tag switches to, if not the usual one.
+fn content_of(name: &[u8]) -> Option<Content> {
+    match name {
+        b"script" => Some(Content::Script),
+        b"style" | b"noscript" | b"xmp" | b"iframe" | b"noembed" | b"noframes" | b"title"
+        | b"textarea" => Some(Content::Raw),
+        b"plaintext" => Some(Content::Plaintext),
+        _ => None,
+    }
+}
+
+/// Elements whose content is never read: it is dropped.
+fn blanked(name: &[u8]) -> bool {
+    matches!(name, b"script" | b"style" | b"noscript")
+}
+
+/// Start tags that end SVG or MathML content in the tree builder.
+fn breaks_out(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"b" | b"big"
+            | b"blockquote"
+            | b"body"
+            | b"br"
+            | b"center"
+            | b"code"
+            | b"dd"
+            | b"div"
+            | b"dl"
+            | b"dt"
+            | b"em"
+            | b"embed"
+            | b"font"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"head"
+            | b"hr"
+            | b"i"
+            | b"img"
+            | b"li"
+            | b"listing"
+            | b"menu"
+            | b"meta"
+            | b"nobr"
+            | b"ol"
+            | b"p"
+            | b"pre"
+            | b"ruby"
+            | b"s"
+            | b"small"
+            | b"span"
+            | b"strong"
+            | b"strike"
+            | b"sub"
+            | b"sup"
+            | b"table"
+            | b"tt"
+            | b"u"
+            | b"ul"
+            | b"var"
+    )
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// Reads a tag whose name starts at `from` (after `<` or `</`), with its
+/// attributes, following the tokenizer's attribute states so that a `>`
+/// inside a quoted value does not end it. `None` when the page ends inside
+/// the tag, where the tokenizer drops it.
+fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
+    let mut i = from;
+    let mut name = [0u8; 16];
+    while i < src.len() && !is_space(src[i]) && src[i] != b'/' && src[i] != b'>' {
+        if i - from < 16 {
+            name[i - from] = src[i].to_ascii_lowercase();
+        }
+        i += 1;
+    }
+    let len = i - from;
+    let mut tag = Tag {
+        name,
+        len,
+        end: 0,
+        self_closing: false,
+        type_attr: None,
+    };
+    if len > 16 {
+        // Not a name any rule here knows.
+        tag.name = [0xff; 16];
+    }
+    loop {
+        while i < src.len() && is_space(src[i]) {
+            i += 1;
+        }
+        match *src.get(i)? {
+            b'>' => {
+                tag.end = i + 1;
+                return Some(tag);
+            }
+            b'/' => {
+                i += 1;
+                if src.get(i) == Some(&b'>') {
+                    tag.self_closing = true;
+                    tag.end = i + 1;
+                    return Some(tag);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        // An attribute name: its first character may be anything, even `=`.
+        let name_start = i;
+        i += 1;
+        while i < src.len() && !is_space(src[i]) && !matches!(src[i], b'/' | b'>' | b'=') {
+            i += 1;
+        }
+        let attr = &src[name_start..i];
+        while i < src.len() && is_space(src[i]) {
+            i += 1;
+        }
+        if src.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while i < src.len() && is_space(src[i]) {
+            i += 1;
+        }
+        let (from, to) = match *src.get(i)? {
+            q @ (b'"' | b'\'') => {
+                let close = i + 1 + memchr::memchr(q, &src[i + 1..])?;
+                let value = (i + 1, close);
+                i = close + 1;
+                value
+            }
+            b'>' => continue,
+            _ => {
+                let start = i;
+                while i < src.len() && !is_space(src[i]) && src[i] != b'>' {
+                    i += 1;
+                }
+                (start, i)
+            }
+        };
+        if tag.type_attr.is_none() && attr.eq_ignore_ascii_case(b"type") {
+            tag.type_attr = Some((from, to));
+        }
+    }
+}
+
+/// Whether `src[lt..]` starts the end tag `</name` followed by a character
+/// that ends a tag name, as the tokenizer requires of the end tag that
+/// closes raw text.
+fn is_end_tag_of(src: &[u8], lt: usize, name: &[u8]) -> bool {
+    let n = name.len();
+    src.get(lt + 1) == Some(&b'/')
+        && src
+            .get(lt + 2..lt + 2 + n)
+            .is_some_and(|s| s.eq_ignore_ascii_case(name))
+        && src
+            .get(lt + 2 + n)
+            .is_some_and(|&c| is_space(c) || c == b'/' || c == b'>')
+}
+
+/// Where the raw text or RCDATA content of `name` starting at `from` ends:
+/// the `<` of its end tag, or `None` when the page ends first.
+fn raw_end(src: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    loop {
+        let lt = i + memchr::memchr(b'<', &src[i..])?;
+        if is_end_tag_of(src, lt, name) {
+            return Some(lt);
+        }
+        i = lt + 1;
+    }
+}
+
+/// Where script data starting at `from` ends: the `<` of `</script`, found
+/// through the tokenizer's escaped (`<!--`) and double-escaped
+/// (`<!--<script>`) states, in which `</script>` may or may not close it.
+fn script_end(src: &[u8], from: usize) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum State {
+        Data,
+        Escaped,
+        DoubleEscaped,
+    }
+    let mut state = State::Data;
+    let mut i = from;
+    loop {
+        match state {
+            State::Data => {
+                let lt = i + memchr::memchr(b'<', &src[i..])?;
+                if is_end_tag_of(src, lt, b"script") {
+                    return Some(lt);
+                }
+                if src[lt + 1..].starts_with(b"!--") {
+                    // `<!--` leaves the tokenizer right after its dashes, where
+                    // a `>` ends the escape at once (`<!-->`).
+                    i = after_dashes(src, lt + 2, &mut state, State::Escaped, State::Data)?;
+                } else {
+                    i = lt + 1;
+                }
+            }
+            State::Escaped | State::DoubleEscaped => {
+                let at = i + memchr::memchr2(b'-', b'<', &src[i..])?;
+                if src[at] == b'-' {
+                    if src.get(at + 1) == Some(&b'-') {
+                        let back = if state == State::Escaped {
+                            State::Escaped
+                        } else {
+                            State::DoubleEscaped
+                        };
+                        i = after_dashes(src, at, &mut state, back, State::Data)?;
+                    } else {
+                        i = at + 1;
+                    }
+                    continue;
+                }
+                // A `<` in an escaped run.
+                if state == State::Escaped {
+                    if is_end_tag_of(src, at, b"script") {
+                        return Some(at);
+                    }
+                    if starts_script_name(src, at + 1) {
+                        state = State::DoubleEscaped;
+                        i = at + 1 + b"script".len() + 1;
+                        continue;
+                    }
+                } else if src.get(at + 1) == Some(&b'/') && starts_script_name(src, at + 2) {
+                    state = State::Escaped;
+                    i = at + 2 + b"script".len() + 1;
+                    continue;
+                }
+                i = at + 1;
+            }
+        }
+    }
+}
+
+/// After a run of two or more dashes starting at `at`: a `>` right after
+/// them returns script data to its plain state, anything else leaves it in
+/// `stay`. Returns the position after the dashes (and the `>`).
+fn after_dashes<S>(src: &[u8], at: usize, state: &mut S, stay: S, plain: S) -> Option<usize> {
+    let mut i = at;
+    while src.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match src.get(i) {
+        None => None,
+        Some(b'>') => {
+            *state = plain;
+            Some(i + 1)
+        }
+        Some(_) => {
+            *state = stay;
+            Some(i)
+        }
+    }
+}
+
+/// Whether `src[at..]` is `script` followed by a character that ends the
+/// name, which switches the double-escape states.
+fn starts_script_name(src: &[u8], at: usize) -> bool {
+    src.get(at..at + 6)
+        .is_some_and(|s| s.eq_ignore_ascii_case(b"script"))
+        && src
+            .get(at + 6)
+            .is_some_and(|&c| is_space(c) || c == b'/' || c == b'>')
+}
+
+/// Just past the end of a comment whose data starts at `from` (after
+/// `<!--`), as the tokenizer ends it: `-->`, `--!>`, or at once for `<!-->`
+/// and `<!--->`. `None` when the page ends inside it.
+fn comment_end(src: &[u8], from: usize) -> Option<usize> {
+    match src.get(from..from + 2) {
+        Some([b'>', _]) => return Some(from + 1),
+        Some(b"->") => return Some(from + 2),
+        _ => {}
+    }
+    let mut i = from;
+    loop {
+        let dash = find(src, i, b"--")?;
+        let mut j = dash + 2;
+        while src.get(j) == Some(&b'-') {
+            j += 1;
+        }
+        match src.get(j)? {
+            b'>' => return Some(j + 1),
+            b'!' if src.get(j + 1) == Some(&b'>') => return Some(j + 2),
+            _ => i = j,
+        }
+    }
+}
+
+/// The position of the first `needle` at or after `from`.
+fn find(src: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(&src[from..], needle).map(|p| from + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(html: &str) -> String {
+        strip(html).into_owned()
+    }
+
+    #[test]
+    fn scripts_and_styles_go_json_ld_stays() {
+        assert_eq!(
+            s("<p><script src=a.js></script><script>x()</script><STYLE media=x>a{}</Style ></p>"),
+            "<p></p>"
+        );
+        let ld = r#"<script type=" Application/LD+JSON ">{"a": "</b>"}</script>"#;
+        assert_eq!(s(ld), ld);
+        let encoded = r#"<script type="application/ld&#43;json">{}</script>"#;
+        assert_eq!(s(encoded), encoded);
+        // Only the first `type` counts, as for the tokenizer.
+        assert_eq!(
+            s(r#"<p><script type="text/javascript" type="application/ld+json">{}</script></p>"#),
+            "<p></p>"
+        );
+    }
+
+    #[test]
+    fn text_on_both_sides_stays_apart() {
+        assert_eq!(s("a<!-- b -->c"), "a<!---->c");
+        assert_eq!(s("a <script>x</script> c"), "a <!----> c");
+        // White space on both sides may join: it measures as nothing either way.
+        assert_eq!(s("<p>\n<script>x</script>\n</p>"), "<p>\n\n</p>");
+        assert_eq!(
+            s("<p>\n<script>x</script>\nText</p>"),
+            "<p>\n<!---->\nText</p>"
+        );
+        assert_eq!(s("<p>a<script>x</script><b>c</b>"), "<p>a<b>c</b>");
+        // After <pre> a line feed would be dropped by the parser.
+        assert_eq!(s("<pre><!-- c -->\nx</pre>"), "<pre><!---->\nx</pre>");
+        // Text next to white space would measure one more: kept apart too.
+        assert_eq!(
+            s("<p>a<!--1--> <!--2--> b</p>"),
+            "<p>a<!----> <!----> b</p>"
+        );
+        // Runs of dropped nodes count together.
+        assert_eq!(s("<p>a<!--1--><!--2--> b</p>"), "<p>a<!----> b</p>");
+    }
+
+    #[test]
+    fn script_ends_where_the_tokenizer_ends_it() {
+        // `</script` inside a string still ends the script; `</scripts` does not.
+        assert_eq!(
+            s("<p><script>a = '</scripts>'; b = '</script>';</script>x"),
+            "<p>';</script>x"
+        );
+        // Escaped: `<!--` alone does not protect `</script>`.
+        assert_eq!(s("<p><script><!-- a </script>b"), "<p>b");
+        // Double escaped: `<!--<script>` does, until `</script>` and `-->`.
+        assert_eq!(s("<p><script><!--<script>x</script>y--></script>z"), "<p>z");
+        assert_eq!(s("<p><script><!--<script>x</script>y</script>z"), "<p>z");
+        // `<!-->` ends the escape at once, so `<script>` does not double-escape.
+        assert_eq!(s("<p><script><!--><script></script>z"), "<p>z");
+        // The end tag may carry attributes with quoted `>`.
+        assert_eq!(s("<p><script>x</script a='>'>y"), "<p>y");
+    }
+
+    #[test]
+    fn attributes_hide_markup() {
+        let page = r#"<a title="<script>" href='x>y'>link</a><div data-x=<style>z</div>"#;
+        assert_eq!(s(page), page);
+        assert!(matches!(strip(page), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn comments_end_where_the_tokenizer_ends_them() {
+        assert_eq!(s("<p><!-->b<!-- c --></p>"), "<p>b</p>");
+        assert_eq!(s("<p><!--->b</p>"), "<p>b</p>");
+        assert_eq!(s("<p><!-- b --!>c</p>"), "<p>c</p>");
+        assert_eq!(s("<p><!-- b --- >c -->d</p>"), "<p>d</p>");
+        assert_eq!(s("<p><!-- <script> -->x</p>"), "<p>x</p>");
+    }
+
+    #[test]
+    fn raw_text_is_not_markup() {
+        let page = "<title><!-- not a comment --></title><textarea><script>t</textarea>";
+        assert_eq!(s(page), page);
+        assert_eq!(s("<p><noscript><img src=x><!-- c --></noscript>y"), "<p>y");
+        assert_eq!(s("<xmp><style>a</xmp>b"), "<xmp><style>a</xmp>b");
+        // Inside a <select> the tree builder ignores <style>: its text is
+        // ordinary content there.
+        let select = "<select><style>a<b>c</b></style></select>";
+        assert_eq!(s(select), select);
+    }
+
+    #[test]
+    fn unterminated_constructs_pass_through() {
+        for page in [
+            "<p>a<script>never closed",
+            "<p>a<script>closed</script",
+            "<p>a<style>never closed",
+            "<p>a<!-- never closed",
+            "<p>a<div class='never closed>",
+            "<plaintext><script>x</script>",
+            "<svg><path>",
+        ] {
+            assert_eq!(s(page), page);
+        }
+    }
+
+    #[test]
+    fn svg_is_emptied_when_its_end_is_certain() {
+        assert_eq!(
+            s("<p><svg viewBox='0 0 1 1'><title>Icon</title><svg><style/></svg><path d='M0'/></svg>x"),
+            "<p><svg viewBox='0 0 1 1'></svg>x"
+        );
+        // In SVG, <style/> is self-closing, and <style> is not raw text.
+        let svg = "<svg><style/><text>a</text></svg><style>b</style>";
+        assert_eq!(s(svg), "<svg></svg>");
+        let svg = "<svg><style><![CDATA[ </svg> ]]></style></svg><p>x";
+        assert_eq!(s(svg), "<svg></svg><p>x");
+        // HTML breaking out of SVG is not followed: the rest passes through.
+        let out = "<svg><p>x<style>y</style>";
+        assert_eq!(s(out), out);
+        let out = "<svg><foreignObject><div>x</div></foreignObject></svg><script>y</script>";
+        assert_eq!(s(out), out);
+        let out = "<math><mi>x</mi><mo><b>y</b></mo></math><script>z</script>";
+        assert_eq!(s(out), out);
+    }
+}
