@@ -24,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
     );
     serde_json::to_string(&article).expect("a record serialises");
     assert!(
-        !article.text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+        !article
+            .text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
         "control character in text: {:?}",
         article.text
     );

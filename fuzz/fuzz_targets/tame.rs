@@ -16,6 +16,9 @@ fuzz_target!(|html: &str| {
     // Dropping only removes bytes: the output is a subsequence of the input.
     let mut rest = html.chars();
     for c in tamed.html.chars() {
-        assert!(rest.any(|d| d == c), "output is not a subsequence of the input");
+        assert!(
+            rest.any(|d| d == c),
+            "output is not a subsequence of the input"
+        );
     }
 });
