@@ -150,60 +150,34 @@ pub fn score(dom: &Dom, removed: &[bool], st: &[Stats], flags: Flags) -> Scores 
         if tag == Tag::Div && is_paragraph_wrapper(dom, removed, st, i as u32) {
             wrapper[i] = true;
         }
-        let whole_votes = matches!(
-            tag,
-            Tag::P | Tag::Pre | Tag::Td | Tag::Section | Tag::Heading(2..=6)
-        );
-        if matches!(tag, Tag::Div | Tag::P) {
-            let (runs, split) = runs(dom, removed, st, i as u32);
-            if !split && !st[i].has_block && tag == Tag::Div {
-                // A div of phrasing only is a paragraph.
-                vote(
-                    dom,
-                    &mut sc,
-                    &wrapper,
-                    node.parent,
-                    st[i].chars,
-                    st[i].commas,
-                    flags,
-                );
-            } else if split || (tag == Tag::Div && st[i].has_block) {
-                for r in runs {
-                    vote(dom, &mut sc, &wrapper, i as u32, r.chars, r.commas, flags);
-                }
-            } else {
-                vote(
-                    dom,
-                    &mut sc,
-                    &wrapper,
-                    node.parent,
-                    st[i].chars,
-                    st[i].commas,
-                    flags,
-                );
-            }
+        // A div of phrasing only is a paragraph; a div with blocks, or any
+        // element whose text `<br><br>` splits, is a container of paragraphs
+        // (old pages had no <p> at all).
+        let (runs, split) = if tag == Tag::Text {
+            (Vec::new(), false)
         } else {
-            if whole_votes {
-                vote(
-                    dom,
-                    &mut sc,
-                    &wrapper,
-                    node.parent,
-                    st[i].chars,
-                    st[i].commas,
-                    flags,
-                );
+            runs(dom, removed, st, i as u32)
+        };
+        let container = split || (tag == Tag::Div && st[i].has_block);
+        if container {
+            for r in runs {
+                vote(dom, &mut sc, &wrapper, i as u32, r.chars, r.commas, flags);
             }
-            // Text split by `<br><br>` reads as paragraphs wherever it sits
-            // (blockquote, td, body): old pages had no <p> at all.
-            if tag != Tag::Text {
-                let (runs, split) = runs(dom, removed, st, i as u32);
-                if split {
-                    for r in runs {
-                        vote(dom, &mut sc, &wrapper, i as u32, r.chars, r.commas, flags);
-                    }
-                }
-            }
+        }
+        let whole = matches!(
+            tag,
+            Tag::P | Tag::Div | Tag::Pre | Tag::Td | Tag::Section | Tag::Heading(2..=6)
+        );
+        if whole && !(matches!(tag, Tag::Div | Tag::P) && container) {
+            vote(
+                dom,
+                &mut sc,
+                &wrapper,
+                node.parent,
+                st[i].chars,
+                st[i].commas,
+                flags,
+            );
         }
         i += 1;
     }
