@@ -253,6 +253,33 @@ fn cli_gives_one_valid_record_per_hostile_input() {
 }
 
 #[test]
+fn cli_limit_options_cut_refuse_and_time_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    let paragraph = "<p>A sentence of the page, long enough, with a comma or two, to count.</p>";
+    fs::write(&page, paragraph.repeat(20_000)).unwrap();
+    let run = |args: &[&str]| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .arg("extract")
+            .args(args)
+            .arg(&page)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let cut = run(&["--max-bytes", "10000", "--truncate"]);
+    assert_eq!(cut["truncated"], true);
+    assert!(cut["error"].is_null());
+    assert!(cut["text"].as_str().unwrap().len() < 10_000);
+    let refused = run(&["--max-bytes", "10000"]);
+    assert_eq!(refused["error"]["kind"], "too_large");
+    let whole = run(&[]);
+    assert!(whole["error"].is_null() && whole.get("truncated").is_none());
+    let late = run(&["--timeout", "0.000001"]);
+    assert_eq!(late["error"]["kind"], "timeout");
+}
+
+#[test]
 fn library_survives_small_hostile_inputs() {
     let extractor = Extractor::new(Options {
         markdown: true,
