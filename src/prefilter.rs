@@ -53,6 +53,7 @@ pub fn strip(html: &str) -> Cow<'_, str> {
         after_pre: false,
         foreign: 0,
         select: false,
+        unread: Vec::new(),
     };
     scanner.run();
     if scanner.copied == 0 {
@@ -129,6 +130,8 @@ struct Scanner<'a> {
     /// A `<select>` is open, inside which the tree builder ignores most
     /// start tags.
     select: bool,
+    /// Spans of the unread attributes of the tag at hand (kept to reuse).
+    unread: Vec<(usize, usize)>,
 }
 
 impl Scanner<'_> {
@@ -186,12 +189,16 @@ impl Scanner<'_> {
                 _ => lt + 2 + memchr::memchr(b'>', &rest[2..])? + 1,
             },
             Some(c) if c.is_ascii_alphabetic() => {
-                let tag = scan_tag(src, lt + 1)?;
-                return if self.foreign > 0 {
-                    self.foreign_start_tag(&tag)
-                } else {
-                    self.start_tag(lt, &tag)
-                };
+                if self.foreign > 0 {
+                    let tag = scan_tag(src, lt + 1)?;
+                    return self.foreign_start_tag(&tag);
+                }
+                let mut unread = std::mem::take(&mut self.unread);
+                unread.clear();
+                let tag = scan_tag_noting(src, lt + 1, Some(&mut unread))?;
+                let next = self.start_tag(lt, &tag, &unread);
+                self.unread = unread;
+                return next;
             }
             // A `<` that starts nothing is text.
             _ => {
@@ -224,13 +231,15 @@ impl Scanner<'_> {
         }
     }
 
-    fn start_tag(&mut self, lt: usize, tag: &Tag) -> Option<usize> {
+    /// An HTML start tag, with the spans of its `unread` attributes.
+    fn start_tag(&mut self, lt: usize, tag: &Tag, unread: &[(usize, usize)]) -> Option<usize> {
         let name = tag.name();
         if let Some(content) = content_of(name) {
             if self.select && !matches!(name, b"script" | b"textarea") {
                 // The tree builder ignores these start tags inside a
                 // `<select>`, so their content is ordinary markup there.
                 self.kept(false);
+                self.thin(unread);
                 return Some(tag.end);
             }
             if name == b"textarea" {
@@ -247,9 +256,11 @@ impl Scanner<'_> {
                 return Some(end);
             }
             self.kept(false);
+            self.thin(unread);
             return Some(close);
         }
         self.kept(matches!(name, b"pre" | b"listing"));
+        self.thin(unread);
         match name {
             b"select" => self.select = true,
             // These close an open `<select>` before they are inserted.
@@ -319,6 +330,13 @@ impl Scanner<'_> {
         raw.contains(&b'&')
             || std::str::from_utf8(raw)
                 .is_ok_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+    }
+
+    /// Cuts the unread attributes out of a tag that stays.
+    fn thin(&mut self, unread: &[(usize, usize)]) {
+        for &(from, to) in unread {
+            self.cut(from, to, b"");
+        }
     }
 
     /// Drops `src[from..to]`, writing `with` in its place.
@@ -496,8 +514,82 @@ fn breaks_out(name: &[u8]) -> bool {
     )
 }
 
+/// Attributes that neither the extractor nor the metadata reads, nor the
+/// tree builder in HTML content: event handlers, `data-*`, ARIA (but
+/// `aria-hidden`), responsive-image and loading hints, and presentational
+/// and security attributes. They are a tenth of a page's bytes, and the
+/// tokenizer copies every one of them character by character.
+///
+/// Before reading any attribute not in the list of read ones below, make
+/// sure it is not dropped here: `class`, `id`, `href`, `rel`, `role`,
+/// `itemprop`, `name`, `property`, `content`, `http-equiv`, `charset`,
+/// `datetime`, `pubdate`, `type`, `lang`, `xml:lang`, `hidden`,
+/// `aria-hidden`, `style`, `datatable`, `summary`, `colspan`, `src`,
+/// `alt`, `title`, `value` (and everything else not matched here).
+fn unread_attribute(name: &[u8]) -> bool {
+    let mut buf = [0u8; 16];
+    let n = name.len().min(buf.len());
+    for (b, c) in buf.iter_mut().zip(&name[..n]) {
+        *b = c.to_ascii_lowercase();
+    }
+    let lower = &buf[..n];
+    if lower.starts_with(b"data-") || (lower.starts_with(b"on") && n > 2) {
+        return true;
+    }
+    if lower.starts_with(b"aria-") {
+        return name.len() > n || lower != b"aria-hidden";
+    }
+    name.len() == n
+        && matches!(
+            lower,
+            b"srcset"
+                | b"sizes"
+                | b"width"
+                | b"height"
+                | b"target"
+                | b"align"
+                | b"valign"
+                | b"border"
+                | b"bgcolor"
+                | b"cellspacing"
+                | b"cellpadding"
+                | b"loading"
+                | b"decoding"
+                | b"fetchpriority"
+                | b"tabindex"
+                | b"crossorigin"
+                | b"integrity"
+                | b"referrerpolicy"
+                | b"nonce"
+                | b"async"
+                | b"defer"
+                | b"frameborder"
+                | b"scrolling"
+                | b"allow"
+                | b"allowfullscreen"
+                | b"sandbox"
+                | b"autocomplete"
+                | b"spellcheck"
+                | b"draggable"
+                | b"jsaction"
+                | b"jsname"
+                | b"jscontroller"
+                | b"jsmodel"
+                | b"jslog"
+                | b"ping"
+                | b"hreflang"
+                | b"media"
+        )
+}
+
 fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// White space, `/`, `>` and `=` end an attribute name.
+fn ends_attribute_name(b: u8) -> bool {
+    // One comparison for the common case: every ending byte is below `?`.
+    b <= b'>' && (is_space(b) || matches!(b, b'/' | b'>' | b'='))
 }
 
 /// Reads a tag whose name starts at `from` (after `<` or `</`), with its
@@ -505,6 +597,16 @@ fn is_space(b: u8) -> bool {
 /// inside a quoted value does not end it. `None` when the page ends inside
 /// the tag, where the tokenizer drops it.
 fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
+    scan_tag_noting(src, from, None)
+}
+
+/// [`scan_tag`], also noting in `unread` the spans of the attributes
+/// nobody reads (see [`unread_attribute`]) that can be cut out cleanly.
+fn scan_tag_noting(
+    src: &[u8],
+    from: usize,
+    mut unread: Option<&mut Vec<(usize, usize)>>,
+) -> Option<Tag> {
     let mut i = from;
     let mut name = [0u8; 16];
     while i < src.len() && !is_space(src[i]) && src[i] != b'/' && src[i] != b'>' {
@@ -548,14 +650,21 @@ fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
         // An attribute name: its first character may be anything, even `=`.
         let name_start = i;
         i += 1;
-        while i < src.len() && !is_space(src[i]) && !matches!(src[i], b'/' | b'>' | b'=') {
+        while i < src.len() && !ends_attribute_name(src[i]) {
             i += 1;
         }
         let attr = &src[name_start..i];
+        let name_end = i;
+        // Cut only after white space, which keeps the attributes around
+        // apart (and `<a/x>` from turning into `<a/>`).
+        let cuttable = unread.is_some() && is_space(src[name_start - 1]) && unread_attribute(attr);
         while i < src.len() && is_space(src[i]) {
             i += 1;
         }
         if src.get(i) != Some(&b'=') {
+            if let Some(spans) = unread.as_deref_mut().filter(|_| cuttable) {
+                spans.push((name_start, name_end));
+            }
             continue;
         }
         i += 1;
@@ -569,7 +678,7 @@ fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
                 i = close + 1;
                 value
             }
-            b'>' => continue,
+            b'>' => (i, i),
             _ => {
                 let start = i;
                 while i < src.len() && !is_space(src[i]) && src[i] != b'>' {
@@ -578,6 +687,9 @@ fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
                 (start, i)
             }
         };
+        if let Some(spans) = unread.as_deref_mut().filter(|_| cuttable) {
+            spans.push((name_start, i));
+        }
         if tag.type_attr.is_none() && attr.eq_ignore_ascii_case(b"type") {
             tag.type_attr = Some((from, to));
         }
@@ -800,8 +912,24 @@ mod tests {
     }
 
     #[test]
+    fn unread_attributes_go() {
+        assert_eq!(
+            s(r#"<img src=a.jpg srcset="a 1x, b 2x" width=5 alt=x onclick="f('>')" data-id=7/>"#),
+            // An unquoted value takes the `/` in: no self-closing slash was lost.
+            "<img src=a.jpg   alt=x  >"
+        );
+        assert_eq!(
+            s(r#"<div class=c aria-label="Menu" aria-hidden=true hidden>x</div>"#),
+            r#"<div class=c  aria-hidden=true hidden>x</div>"#
+        );
+        // Only after white space: `<a/onclick=x>` must not become `<a/>`.
+        assert_eq!(s("<a/onclick=x href=y>z</a>"), "<a/onclick=x href=y>z</a>");
+        assert_eq!(s("<a href=y data-x>z</a>"), "<a href=y >z</a>");
+    }
+
+    #[test]
     fn attributes_hide_markup() {
-        let page = r#"<a title="<script>" href='x>y'>link</a><div data-x=<style>z</div>"#;
+        let page = r#"<a title="<script>" href='x>y'>link</a><div lang=<style>z</div>"#;
         assert_eq!(s(page), page);
         assert!(matches!(strip(page), Cow::Borrowed(_)));
     }
