@@ -96,48 +96,68 @@ pub fn tame<'a>(html: &'a str, caps: &Caps) -> Tamed<'a> {
     }
 }
 
-/// Elements that never have content.
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
-    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
-];
+/// What the model needs to know about an element, from its name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Kind {
+    /// Never has content (`<br>`, `<img>`, ...).
+    void: bool,
+    /// Its end tag is optional: the parser closes it when a sibling starts,
+    /// so it never nests deep on its own, and the model leaves it out
+    /// rather than count every unclosed `<p>` as open.
+    implied_end: bool,
+    /// A formatting element that can pile up in the parser's list of active
+    /// formatting elements. (`<a>` and `<nobr>` are not: they close an open
+    /// one of their kind first, so at most one of each is ever open.)
+    formatting: bool,
+    /// `<a>` or `<nobr>`.
+    closes_own_kind: bool,
+    /// Puts a marker in the list of active formatting elements: formatting
+    /// elements opened before it are not re-opened inside.
+    marker: bool,
+    /// Its content is text up to its end tag (outside SVG and MathML).
+    raw_text: bool,
+    /// `<plaintext>`: the rest of the page is text.
+    plaintext: bool,
+    /// `<svg>` or `<math>`: inside, `<x/>` is empty and raw-text elements
+    /// are ordinary.
+    foreign: bool,
+}
 
-/// Elements whose end tag is optional: the parser closes them when a
-/// sibling starts, so they never nest deep on their own and the model
-/// leaves them out rather than count every unclosed `<p>` as open.
-const IMPLIED_END: &[&str] = &[
-    "body", "caption", "colgroup", "dd", "dt", "head", "html", "li", "optgroup", "option", "p",
-    "rb", "rp", "rt", "rtc", "tbody", "td", "tfoot", "th", "thead", "tr",
-];
-
-/// Formatting elements that can pile up in the parser's list of active
-/// formatting elements. (`<a>` and `<nobr>` close an open one of their kind
-/// first, so at most one of each is ever open.)
-const FORMATTING: &[&str] = &[
-    "b", "big", "code", "em", "font", "i", "s", "small", "strike", "strong", "tt", "u",
-];
-
-/// Formatting elements whose start tag first closes an open one of its kind.
-const CLOSE_OWN_KIND: &[&str] = &["a", "nobr"];
-
-/// Elements that put a marker in the list of active formatting elements:
-/// formatting elements opened before them are not re-opened inside.
-const MARKERS: &[&str] = &[
-    "applet", "caption", "marquee", "object", "td", "template", "th",
-];
-
-/// Elements whose content is text up to their end tag.
-const RAW_TEXT: &[&str] = &[
-    "iframe", "noembed", "noframes", "noscript", "script", "style", "textarea", "title", "xmp",
-];
+impl Kind {
+    fn of(name: &str) -> Kind {
+        // The names that matter are short and ASCII; compare them lower-cased.
+        let mut buf = [0u8; 10];
+        let Some(lower) = buf.get_mut(..name.len()) else {
+            return Kind::default();
+        };
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        let mut kind = Kind::default();
+        match &*lower {
+            b"area" | b"base" | b"basefont" | b"bgsound" | b"br" | b"col" | b"embed" | b"frame"
+            | b"hr" | b"image" | b"img" | b"input" | b"keygen" | b"link" | b"meta" | b"param"
+            | b"source" | b"track" | b"wbr" => kind.void = true,
+            b"body" | b"colgroup" | b"dd" | b"dt" | b"head" | b"html" | b"li" | b"optgroup"
+            | b"option" | b"p" | b"rb" | b"rp" | b"rt" | b"rtc" | b"tbody" | b"tfoot"
+            | b"thead" | b"tr" => kind.implied_end = true,
+            b"caption" | b"td" | b"th" => (kind.implied_end, kind.marker) = (true, true),
+            b"applet" | b"marquee" | b"object" | b"template" => kind.marker = true,
+            b"b" | b"big" | b"code" | b"em" | b"font" | b"i" | b"s" | b"small" | b"strike"
+            | b"strong" | b"tt" | b"u" => kind.formatting = true,
+            b"a" | b"nobr" => kind.closes_own_kind = true,
+            b"iframe" | b"noembed" | b"noframes" | b"noscript" | b"script" | b"style"
+            | b"textarea" | b"title" | b"xmp" => kind.raw_text = true,
+            b"plaintext" => kind.plaintext = true,
+            b"svg" | b"math" => kind.foreign = true,
+            _ => {}
+        }
+        kind
+    }
+}
 
 /// How far down the model's stack an end tag looks for its element: far
 /// enough for real misnesting, near enough to keep the pass linear.
 const END_TAG_REACH: usize = 64;
-
-fn is_in(list: &[&str], name: &str) -> bool {
-    list.iter().any(|n| n.eq_ignore_ascii_case(name))
-}
 
 /// The rough model of what the parser has open.
 struct Model<'a> {
@@ -170,29 +190,29 @@ impl<'a> Model<'a> {
     }
 
     /// A start tag: returns false when it is to be dropped.
-    fn start(&mut self, name: &'a str, whole: &'a str, self_closing: bool) -> bool {
-        if is_in(VOID, name) || (self_closing && self.foreign > 0) {
+    fn start(&mut self, name: &'a str, kind: Kind, whole: &'a str, self_closing: bool) -> bool {
+        if kind.void || (self_closing && self.foreign > 0) {
             return true;
         }
-        if self.foreign == 0 && (is_in(RAW_TEXT, name) || name.eq_ignore_ascii_case("plaintext")) {
+        if self.foreign == 0 && (kind.raw_text || kind.plaintext) {
             return true; // text inside, so nothing nests in it
         }
-        if is_in(MARKERS, name) {
+        if kind.marker {
             self.formatting.push(None);
         }
-        if is_in(IMPLIED_END, name) {
+        if kind.implied_end {
             return true;
         }
-        if is_in(CLOSE_OWN_KIND, name) {
+        if kind.closes_own_kind {
             self.close(name);
         }
         if self.stack.len() >= self.caps.max_depth {
             return self.drop(name);
         }
-        if is_in(FORMATTING, name) && !self.open_formatting(whole) {
+        if kind.formatting && !self.open_formatting(whole) {
             return self.drop(name);
         }
-        if is_foreign(name) {
+        if kind.foreign {
             self.foreign += 1;
         }
         self.stack.push(name);
@@ -228,7 +248,7 @@ impl<'a> Model<'a> {
     }
 
     /// An end tag: returns false when it is to be dropped.
-    fn end(&mut self, name: &str) -> bool {
+    fn end(&mut self, name: &str, kind: Kind) -> bool {
         if !self.dropped.is_empty() {
             if let Some(n) = self.dropped.get_mut(&name.to_ascii_lowercase()) {
                 if *n > 0 {
@@ -238,7 +258,7 @@ impl<'a> Model<'a> {
             }
         }
         self.close(name);
-        if is_in(FORMATTING, name) {
+        if kind.formatting {
             let last = self.formatting.iter().rposition(|f| match f {
                 Some(tag) => tag_name(tag).eq_ignore_ascii_case(name),
                 None => true,
@@ -247,7 +267,7 @@ impl<'a> Model<'a> {
                 self.formatting.remove(i);
                 self.open_formatting -= 1;
             }
-        } else if is_in(MARKERS, name) {
+        } else if kind.marker {
             if let Some(m) = self.formatting.iter().rposition(Option::is_none) {
                 let closed = self.formatting.split_off(m);
                 self.open_formatting -= closed.iter().filter(|f| f.is_some()).count();
@@ -265,13 +285,9 @@ impl<'a> Model<'a> {
             .rposition(|open| open.eq_ignore_ascii_case(name))
         {
             let closed = self.stack.split_off(reach + at);
-            self.foreign -= closed.iter().filter(|n| is_foreign(n)).count();
+            self.foreign -= closed.iter().filter(|n| Kind::of(n).foreign).count();
         }
     }
-}
-
-fn is_foreign(name: &str) -> bool {
-    name.eq_ignore_ascii_case("svg") || name.eq_ignore_ascii_case("math")
 }
 
 /// The name of a whole start tag such as `<b class="x">`.
@@ -312,7 +328,7 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn run(&mut self) {
-        while let Some(rel) = self.bytes[self.pos..].iter().position(|&b| b == b'<') {
+        while let Some(rel) = memchr::memchr(b'<', &self.bytes[self.pos..]) {
             let at = self.pos + rel;
             let next = self.bytes.get(at + 1).copied();
             self.pos = match next {
@@ -350,10 +366,7 @@ impl<'a> Scanner<'a> {
 
     /// Skips a `<!...>` or `<?...>` construct, or a malformed end tag.
     fn bogus_comment(&self, from: usize) -> usize {
-        self.bytes[from..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(self.bytes.len(), |i| from + i + 1)
+        memchr::memchr(b'>', &self.bytes[from..]).map_or(self.bytes.len(), |i| from + i + 1)
     }
 
     fn end_tag(&mut self, at: usize) -> usize {
@@ -363,7 +376,7 @@ impl<'a> Scanner<'a> {
             _ => return self.bogus_comment(at + 2),
         }
         let tag = self.tag(at + 2);
-        if !self.model.end(tag.name) {
+        if !self.model.end(tag.name, Kind::of(tag.name)) {
             self.cut(at, tag.end);
             self.dropped_tags += 1;
         }
@@ -373,7 +386,8 @@ impl<'a> Scanner<'a> {
     fn start_tag(&mut self, at: usize) -> usize {
         let tag = self.tag(at + 1);
         let whole = &self.html[at..tag.end];
-        if !self.model.start(tag.name, whole, tag.self_closing) {
+        let kind = Kind::of(tag.name);
+        if !self.model.start(tag.name, kind, whole, tag.self_closing) {
             self.cut(at, tag.end);
             self.dropped_tags += 1;
             return tag.end;
@@ -388,10 +402,10 @@ impl<'a> Scanner<'a> {
             self.cut(cut, close);
             self.dropped_attrs += tag.extra_attrs;
         }
-        if is_in(RAW_TEXT, tag.name) && self.model.foreign == 0 {
+        if kind.raw_text && self.model.foreign == 0 {
             return self.raw_text(tag.end, tag.name);
         }
-        if tag.name.eq_ignore_ascii_case("plaintext") && self.model.foreign == 0 {
+        if kind.plaintext && self.model.foreign == 0 {
             return self.bytes.len();
         }
         tag.end
@@ -500,16 +514,7 @@ fn is_tag_space(b: u8) -> bool {
 
 /// Index of the first occurrence of `needle` in `hay`.
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = needle[0];
-    let mut i = 0;
-    while let Some(rel) = hay[i..].iter().position(|&b| b == first) {
-        let at = i + rel;
-        if hay[at..].starts_with(needle) {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
+    memchr::memmem::find(hay, needle)
 }
 
 #[cfg(test)]
