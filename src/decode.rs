@@ -105,8 +105,44 @@ pub fn decode_with_encoding(
     content_type: Option<&str>,
     url: Option<&str>,
 ) -> Result<Decoded, Error> {
+    let (text, encoding, source) = choose(bytes, content_type, url)?;
+    let (text, had_errors) = encoding.decode_without_bom_handling(text);
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding,
+        source,
+        had_errors,
+    })
+}
+
+/// [`decode`] without a copy where none is needed: the text borrows
+/// `bytes` when they are valid UTF-8 (or ASCII in an ASCII-based encoding),
+/// which is most pages.
+///
+/// ```
+/// use std::borrow::Cow;
+/// let text = copydesk::decode::decode_borrowed(b"<p>caf\xc3\xa9</p>", None)?;
+/// assert!(matches!(text, Cow::Borrowed("<p>café</p>")));
+/// let text = copydesk::decode::decode_borrowed(b"<p>caf\xe9</p>", Some("text/html; charset=latin1"))?;
+/// assert_eq!(text, "<p>café</p>");
+/// # Ok::<(), copydesk::Error>(())
+/// ```
+pub fn decode_borrowed<'b>(
+    bytes: &'b [u8],
+    content_type: Option<&str>,
+) -> Result<Cow<'b, str>, Error> {
+    let (text, encoding, _) = choose(bytes, content_type, None)?;
+    Ok(encoding.decode_without_bom_handling(text).0)
+}
+
+/// The bytes to decode (without a BOM), their encoding, and why.
+fn choose<'b>(
+    bytes: &'b [u8],
+    content_type: Option<&str>,
+    url: Option<&str>,
+) -> Result<(&'b [u8], &'static Encoding, Source), Error> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return Ok(finish(&bytes[bom_len..], encoding, Source::Bom));
+        return Ok((&bytes[bom_len..], encoding, Source::Bom));
     }
     let declared = content_type
         .and_then(|ct| charset_from_content_type(ct.as_bytes()))
@@ -115,11 +151,11 @@ pub fn decode_with_encoding(
     // whose NUL count UTF-16 text would fail.
     if let Some((encoding, source)) = declared {
         if encoding == UTF_16LE || encoding == UTF_16BE {
-            return Ok(finish(bytes, encoding, source));
+            return Ok((bytes, encoding, source));
         }
     }
     if let Some(encoding) = sniff_bomless_utf16(bytes) {
-        return Ok(finish(bytes, encoding, Source::Bom));
+        return Ok((bytes, encoding, Source::Bom));
     }
     if let Some(kind) = binary_kind(bytes) {
         return Err(Error::Decode(format!("input is not text ({kind})")));
@@ -136,32 +172,18 @@ pub fn decode_with_encoding(
             .filter(credible)
     });
     match declared {
-        Some((encoding, source)) if encoding == UTF_8 => Ok(finish(bytes, UTF_8, source)),
-        Some(_) if utf8 == Utf8Verdict::ValidNonAscii => Ok(finish(bytes, UTF_8, Source::Utf8)),
-        Some((encoding, source)) => Ok(finish(bytes, encoding, source)),
-        None if utf8 != Utf8Verdict::Foreign => Ok(finish(bytes, UTF_8, Source::Utf8)),
+        Some((encoding, source)) if encoding == UTF_8 => Ok((bytes, UTF_8, source)),
+        Some(_) if utf8 == Utf8Verdict::ValidNonAscii => Ok((bytes, UTF_8, Source::Utf8)),
+        Some((encoding, source)) => Ok((bytes, encoding, source)),
+        None if utf8 != Utf8Verdict::Foreign => Ok((bytes, UTF_8, Source::Utf8)),
         None => {
             let mut detector = chardetng::EncodingDetector::new();
             let sample = &bytes[..bytes.len().min(DETECTOR_BYTES)];
             detector.feed(sample, sample.len() == bytes.len());
             let tld = url.and_then(top_level_domain);
             let encoding = detector.guess(tld.as_deref().map(str::as_bytes), false);
-            Ok(finish(bytes, encoding, Source::Detector))
+            Ok((bytes, encoding, Source::Detector))
         }
-    }
-}
-
-fn finish(bytes: &[u8], encoding: &'static Encoding, source: Source) -> Decoded {
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    let text = match text {
-        Cow::Borrowed(s) => s.to_owned(),
-        Cow::Owned(s) => s,
-    };
-    Decoded {
-        text,
-        encoding,
-        source,
-        had_errors,
     }
 }
 

@@ -207,8 +207,8 @@ impl Extractor {
         let meta = metadata::extract(&parsed.doc, url);
         timings::lap(&mut clock, &mut timings.metadata);
         check()?;
-        let body =
-            extract::extract_body_timed(&parsed.doc, &meta, &self.options, &mut timings.extract);
+        let body = timings
+            .extractor(|t| extract::extract_body_timed(&parsed.doc, &meta, &self.options, t));
         clock = Instant::now();
         drop(parsed.doc);
         timings::lap(&mut clock, &mut timings.free);
@@ -241,7 +241,7 @@ impl Extractor {
         let deadline = self.options.time_budget.map(limits::Deadline::after);
         let result = self.fit(bytes).and_then(|cut| {
             let mut clock = Instant::now();
-            let decoded = decode::decode(cut, content_type);
+            let decoded = decode::decode_borrowed(cut, content_type);
             timings::lap(&mut clock, &mut timings.decode);
             // The bytes were within the limit; text decoded from a legacy
             // encoding may be longer, and is not refused for that.

@@ -5,6 +5,7 @@
 //! slice scan and per-node statistics are one reverse pass, with no recursion.
 
 use ego_tree::NodeRef;
+use html5ever::{local_name, ns};
 use scraper::node::Element;
 use scraper::{Html, Node as SNode};
 
@@ -157,6 +158,8 @@ pub struct Node<'a> {
     pub chars: u32,
     /// Commas in the text (text nodes only).
     pub commas: u32,
+    /// Where the element's lower-cased `class id` sits in [`Dom::class_id_lower`]'s buffer.
+    class_id: (u32, u32),
 }
 
 /// The arena: nodes in document (pre-order) order; index 0 is the root.
@@ -168,6 +171,9 @@ pub struct Dom<'a> {
     pub body: u32,
     /// True when the page hit the node cap and its tail was left out.
     pub truncated: bool,
+    /// The lower-cased `class id` of every element, end to end (see
+    /// [`Dom::class_id_lower`]): built once instead of on every look-up.
+    class_ids: String,
 }
 
 impl<'a> Dom<'a> {
@@ -202,6 +208,7 @@ impl<'a> Dom<'a> {
         let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024.min(max_nodes));
         let mut body = 0u32;
         let mut truncated = false;
+        let mut class_ids = String::new();
         // Explicit stack instead of recursion: pages can nest arbitrarily deep.
         // Each entry carries the node's parent index and its depth.
         let mut stack: Vec<(NodeRef<'a, SNode>, u32, usize)> = vec![(doc.tree.root(), NONE, 0)];
@@ -238,6 +245,7 @@ impl<'a> Dom<'a> {
             if tag == Tag::Text && text.is_empty() {
                 continue;
             }
+            let class_id = el.map_or((0, 0), |e| push_class_id(&mut class_ids, e));
             nodes.push(Node {
                 tag,
                 el,
@@ -246,6 +254,7 @@ impl<'a> Dom<'a> {
                 end: idx + 1,
                 chars,
                 commas,
+                class_id,
             });
             if el.is_some_and(|e| rules::is_control(e.name())) {
                 continue;
@@ -277,6 +286,7 @@ impl<'a> Dom<'a> {
             nodes,
             body,
             truncated,
+            class_ids,
         }
     }
 
@@ -299,25 +309,30 @@ impl<'a> Dom<'a> {
         }
     }
 
-    /// An attribute of element `i`.
+    /// An attribute of element `i` (see [`attr`]).
     pub fn attr(&self, i: u32, name: &str) -> Option<&'a str> {
-        self.nodes[i as usize].el.and_then(|e| e.attr(name))
+        self.nodes[i as usize].el.and_then(|e| attr(e, name))
     }
 
     /// The lower-cased `class` and `id` of element `i`, space-separated.
     pub fn class_id(&self, i: u32) -> String {
-        let mut s = String::new();
-        if let Some(e) = self.nodes[i as usize].el {
-            if let Some(c) = e.attr("class") {
-                s.push_str(c);
-            }
-            if let Some(id) = e.attr("id") {
-                s.push(' ');
-                s.push_str(id);
-            }
-        }
-        s.make_ascii_lowercase();
-        s
+        self.class_id_lower(i).to_owned()
+    }
+
+    /// [`Dom::class_id`] without allocating: the lower-cased `class`, then a
+    /// space and the lower-cased `id` when there is one ("" for text nodes
+    /// and bare elements), computed once when the arena is built.
+    ///
+    /// ```
+    /// let doc = scraper::Html::parse_document(r#"<body><div class="Story Body" id="Main">x</div></body>"#);
+    /// let dom = copydesk::extract::dom::Dom::build(&doc);
+    /// let div = (0..dom.len() as u32).find(|&i| dom.attr(i, "id").is_some()).unwrap();
+    /// assert_eq!(dom.class_id_lower(div), "story body main");
+    /// assert_eq!(dom.class_id(div), dom.class_id_lower(div));
+    /// ```
+    pub fn class_id_lower(&self, i: u32) -> &str {
+        let (start, len) = self.nodes[i as usize].class_id;
+        &self.class_ids[start as usize..(start + len) as usize]
     }
 
     /// True when `anc` is `i` or one of its ancestors.
@@ -345,13 +360,89 @@ impl Iterator for Children<'_, '_> {
     }
 }
 
+/// An attribute of an HTML element, as [`Element::attr`] finds it, without
+/// its cost: that interns `name` and compares qualified names to
+/// binary-search the attributes, a few hundred instructions a call, where
+/// comparing the few attributes an element has takes a few dozen.
+///
+/// ```
+/// let doc = scraper::Html::parse_fragment(r#"<a href="/x" class="more">more</a>"#);
+/// let a = doc.root_element().first_child().and_then(scraper::ElementRef::wrap).unwrap();
+/// assert_eq!(copydesk::extract::dom::attr(a.value(), "class"), Some("more"));
+/// assert_eq!(copydesk::extract::dom::attr(a.value(), "id"), a.value().attr("id"));
+/// ```
+pub fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
+    e.attrs
+        .iter()
+        // `Element::attr` matches attributes without a namespace only.
+        .find(|(q, _)| q.prefix.is_none() && q.ns == ns!() && &*q.local == name)
+        .map(|(_, v)| &**v)
+}
+
+/// Appends the lower-cased `class id` of `e` to `buf` (the format of
+/// [`Dom::class_id`]) and returns where it sits.
+fn push_class_id(buf: &mut String, e: &Element) -> (u32, u32) {
+    let start = buf.len();
+    let (mut class, mut id) = (None, None);
+    // One pass, comparing interned names (integers), for every element.
+    for (q, v) in &e.attrs {
+        if q.prefix.is_none() && q.ns == ns!() {
+            if q.local == local_name!("class") {
+                class = Some(&**v);
+            } else if q.local == local_name!("id") {
+                id = Some(&**v);
+            }
+        }
+    }
+    if let Some(c) = class {
+        buf.push_str(c);
+    }
+    if let Some(id) = id {
+        buf.push(' ');
+        buf.push_str(id);
+    }
+    buf[start..].make_ascii_lowercase();
+    (start as u32, (buf.len() - start) as u32)
+}
+
+const SPACE: u8 = 1;
+const COMMA: u8 = 2;
+
+/// What [`measure`] sees in each ASCII byte: `char::is_whitespace` holds
+/// for exactly these six, and `,` is the one ASCII comma of
+/// [`rules::is_comma`].
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[0x0b] = SPACE;
+    t[0x0c] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b',' as usize] = COMMA;
+    t
+};
+
 /// Length of `text` with white-space runs counted as one character, and its commas.
 fn measure(text: &str) -> (u32, u32) {
     let mut chars = 0u32;
     let mut commas = 0u32;
     let mut in_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII, most of any text, is classified from the byte by a table.
+        let (space, comma, width) = if b.is_ascii() {
+            let class = ASCII_CLASS[b as usize];
+            (class == SPACE, class == COMMA, 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), rules::is_comma(c), c.len_utf8()),
+                None => break,
+            }
+        };
+        if space {
             if !in_space {
                 chars += 1;
             }
@@ -359,14 +450,73 @@ fn measure(text: &str) -> (u32, u32) {
         } else {
             chars += 1;
             in_space = false;
-            if rules::is_comma(c) {
-                commas += 1;
-            }
+            commas += u32::from(comma);
         }
+        i += width;
     }
     if chars == 1 && in_space {
         // A white-space-only node between blocks is layout, not text.
         return (0, 0);
     }
     (chars, commas)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The character-by-character definition `measure` must agree with.
+    fn measure_by_chars(text: &str) -> (u32, u32) {
+        let (mut chars, mut commas, mut in_space) = (0u32, 0u32, false);
+        for c in text.chars() {
+            if c.is_whitespace() {
+                chars += u32::from(!in_space);
+                in_space = true;
+            } else {
+                chars += 1;
+                in_space = false;
+                commas += u32::from(rules::is_comma(c));
+            }
+        }
+        if chars == 1 && in_space {
+            return (0, 0);
+        }
+        (chars, commas)
+    }
+
+    #[test]
+    fn measure_counts_as_characters_do() {
+        for text in [
+            "",
+            " ",
+            "\n\t ",
+            "a, b,  c",
+            "\u{b}x\u{c}y\r\n",
+            "caf\u{e9}, na\u{ef}ve\u{a0}\u{a0}text",
+            "\u{3000}\u{65e5}\u{672c}\u{3001}\u{8a9e}\u{ff0c}x",
+            "\u{85}",
+            "end ",
+        ] {
+            assert_eq!(measure(text), measure_by_chars(text), "{text:?}");
+        }
+        for b in 0u8..128 {
+            let text = format!("a{c}{c} b{c}", c = b as char);
+            assert_eq!(measure(&text), measure_by_chars(&text), "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn attr_finds_what_element_attr_finds() {
+        let doc = Html::parse_document(
+            r#"<html lang=en xml:lang=en><body><p class="A b" id=x data-k=v hidden>t</p></body></html>"#,
+        );
+        for el in doc.root_element().descendent_elements() {
+            let e = el.value();
+            for name in [
+                "class", "id", "lang", "xml:lang", "data-k", "hidden", "href", "",
+            ] {
+                assert_eq!(attr(e, name), e.attr(name), "{name}");
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use html5ever::local_name;
 use regex::Regex;
 use scraper::{ElementRef, Selector};
 
@@ -191,21 +192,27 @@ pub(crate) struct Hints<'a> {
 impl<'a> Hints<'a> {
     pub(crate) fn of(el: &'a scraper::node::Element) -> Hints<'a> {
         let mut h = Hints::default();
-        for (name, value) in el.attrs() {
-            match name {
-                "class" => h.class = value,
-                "id" => h.id = value,
-                "itemprop" => h.itemprop = value,
-                "rel" => h.rel = value,
-                _ => {}
-            }
+        // Interned names compare as integers: this runs for every element.
+        for (name, value) in &el.attrs {
+            let slot = match name.local {
+                ref n if *n == local_name!("class") => &mut h.class,
+                ref n if *n == local_name!("id") => &mut h.id,
+                ref n if *n == local_name!("itemprop") => &mut h.itemprop,
+                ref n if *n == local_name!("rel") => &mut h.rel,
+                _ => continue,
+            };
+            *slot = value;
         }
         h
     }
 }
 
 fn kind(tag: &str, h: &Hints<'_>) -> Option<Kind> {
-    let hinted = |needle: &str| contains_ci(h.class, needle) || contains_ci(h.id, needle);
+    let present = letters(h.class) | letters(h.id);
+    let hinted = |needle: &str| {
+        letters(needle) & !present == 0
+            && (contains_ci(h.class, needle) || contains_ci(h.id, needle))
+    };
     let itemprop = h.itemprop.split_ascii_whitespace().any(|t| t == "author");
     let rel = h
         .rel
@@ -244,6 +251,20 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
             .as_bytes()
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The ASCII letters in `s`, case folded, one bit each: a needle whose
+/// letters are not all there cannot be in `s`, which settles most class
+/// names at the cost of one pass.
+fn letters(s: &str) -> u32 {
+    s.bytes().fold(0, |mask, b| {
+        let l = b | 0x20;
+        if l.is_ascii_lowercase() {
+            mask | 1 << (l - b'a')
+        } else {
+            mask
+        }
+    })
 }
 
 /// Joins distinct names (ignoring case) with ", ", at most [`MAX_NAMES`].
@@ -337,6 +358,24 @@ mod tests {
             .descendent_elements()
             .for_each(|e| c.offer(e, &Hints::of(e.value())));
         c.best()
+    }
+
+    #[test]
+    fn needles_are_found_in_any_case() {
+        for (hay, needle, want) in [
+            ("post-ByLine x", "byline", true),
+            ("AUTHOR", "author", true),
+            ("autho", "author", false),
+            ("", "author", false),
+            ("caf\u{e9}-author", "author", true),
+            ("\u{c9}crit", "crit", true),
+        ] {
+            assert_eq!(contains_ci(hay, needle), want, "{hay} {needle}");
+            // The letter filter never rules out a real match.
+            if want {
+                assert_eq!(letters(needle) & !letters(hay), 0);
+            }
+        }
     }
 
     #[test]
