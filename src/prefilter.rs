@@ -217,10 +217,10 @@ impl Scanner<'_> {
     /// leading line feed the parser would otherwise drop.
     fn remove(&mut self, lt: usize, end: usize) {
         let after = run_after(self.src, end);
-        let joins = match (self.run, after) {
-            (Run::Empty, _) | (_, Run::Empty) | (Run::Blank, Run::Blank) => false,
-            _ => true,
-        };
+        let joins = !matches!(
+            (self.run, after),
+            (Run::Empty, _) | (_, Run::Empty) | (Run::Blank, Run::Blank)
+        );
         if joins || self.after_pre {
             if end - lt > EMPTY_COMMENT.len() {
                 self.cut(lt, end, EMPTY_COMMENT);
