@@ -173,6 +173,11 @@ pub(crate) struct Throughput {
     pub one: Duration,
     /// Median wall time of an extraction pass on `jobs` threads.
     pub all: Duration,
+    /// CPU time the process used in that pass (Linux), to tell a pass that
+    /// had the cores to itself from one that shared them.
+    pub all_cpu: Option<Duration>,
+    /// The 1-minute load average before the run (Linux).
+    pub load: Option<f64>,
     /// Median per-repetition ratio of extraction to parse-only pages/s.
     pub ratio_parse: f64,
     /// Median per-repetition ratio of all-threads to one-thread pages/s.
@@ -190,12 +195,15 @@ fn measure(pages: &[Page], jobs: usize, repeat: usize) -> Throughput {
     for page in pages.iter().take(50) {
         extract_one(&extractor, page, &mut Timings::default());
     }
+    let load = load_average();
     let mut runs = Vec::with_capacity(repeat);
     for _ in 0..repeat {
         let parse = parse_pass(pages);
         let (one, stages, serialise) = extract_pass(&extractor, pages);
+        let cpu = cpu_time();
         let all = parallel_pass(&extractor, pages, jobs);
-        runs.push((parse, one, all, stages, serialise));
+        let all_cpu = cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+        runs.push((parse, one, all, stages, serialise, all_cpu));
     }
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     let mut by_one: Vec<_> = runs.iter().collect();
@@ -209,6 +217,12 @@ fn measure(pages: &[Page], jobs: usize, repeat: usize) -> Throughput {
         parse: median(runs.iter().map(|r| r.0)),
         one: median(runs.iter().map(|r| r.1)),
         all: median(runs.iter().map(|r| r.2)),
+        all_cpu: runs
+            .iter()
+            .map(|r| r.5)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| median(v.into_iter())),
+        load,
         ratio_parse: median_f64(runs.iter().map(|r| ratio(r.0, r.1))),
         ratio_threads: median_f64(runs.iter().map(|r| ratio(r.1, r.2))),
         stages: median_run.3,
@@ -254,6 +268,26 @@ fn parallel_pass(extractor: &Extractor, pages: &[Page], jobs: usize) -> Duration
         }
     });
     start.elapsed()
+}
+
+/// CPU time of this process so far, user and system, from `/proc` (Linux).
+fn cpu_time() -> Option<Duration> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel's clock tick is 100 Hz on every common configuration.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// The 1-minute load average (Linux).
+fn load_average() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// What `copydesk extract` does with a page once read: extract, then render

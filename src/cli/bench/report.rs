@@ -29,6 +29,8 @@ pub(crate) fn print_throughput(t: &Throughput, as_json: bool) {
             "extract_all_threads": pass(t.all),
             "ratio_extract_to_parse": t.ratio_parse,
             "ratio_all_to_one_thread": t.ratio_threads,
+            "all_threads_cpu_seconds": t.all_cpu.map(secs),
+            "load_average_before": t.load,
             "stages_ms_per_page": Value::Object(stages
                 .iter()
                 .map(|(name, d)| (name.to_string(), json!(ms_per_page(*d, t.pages))))
@@ -70,6 +72,15 @@ pub(crate) fn print_throughput(t: &Throughput, as_json: bool) {
         "extract pages/s, {} threads / 1 thread:  {:.2}x",
         t.jobs, t.ratio_threads
     );
+    if let Some(cpu) = t.all_cpu {
+        // Below `jobs` busy cores, other work on the machine had the rest.
+        println!(
+            "  ({:.2} cores busy in the {}-thread pass; load average before the run {})",
+            secs(cpu) / secs(t.all),
+            t.jobs,
+            t.load.map_or("-".to_string(), |l| format!("{l:.2}"))
+        );
+    }
     println!();
     println!("stages of extraction, 1 thread (median pass):");
     let total: Duration = stages.iter().map(|(_, d)| *d).sum();
