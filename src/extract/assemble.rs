@@ -89,7 +89,9 @@ impl Walker<'_, '_> {
     }
 
     fn push_text(&mut self, s: &str) {
-        let before = self.cur.chars().count();
+        // Link characters are counted as they are pushed: measuring the line
+        // before and after each push is quadratic on a line of many links.
+        let link = usize::from(self.in_link > 0);
         if self.in_pre > 0 {
             let mut first = true;
             for part in s.split('\n') {
@@ -98,22 +100,23 @@ impl Walker<'_, '_> {
                     self.kind = Kind::Code;
                 }
                 first = false;
-                self.cur
-                    .extend(part.chars().filter(|c| *c == '\t' || !c.is_control()));
+                for c in part.chars().filter(|c| *c == '\t' || !c.is_control()) {
+                    self.cur.push(c);
+                    self.cur_links += link;
+                }
             }
         } else {
             for c in s.chars() {
                 if c.is_whitespace() {
                     if !self.cur.is_empty() && !self.cur.ends_with(' ') {
                         self.cur.push(' ');
+                        self.cur_links += link;
                     }
                 } else if !c.is_control() {
                     self.cur.push(c);
+                    self.cur_links += link;
                 }
             }
-        }
-        if self.in_link > 0 {
-            self.cur_links += self.cur.chars().count().saturating_sub(before);
         }
     }
 
