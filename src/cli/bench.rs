@@ -176,6 +176,8 @@ pub(crate) struct Throughput {
     /// CPU time the process used in that pass (Linux), to tell a pass that
     /// had the cores to itself from one that shared them.
     pub all_cpu: Option<Duration>,
+    /// CPU time of the one-thread extraction pass (Linux).
+    pub one_cpu: Option<Duration>,
     /// The 1-minute load average before the run (Linux).
     pub load: Option<f64>,
     /// Median per-repetition ratio of extraction to parse-only pages/s.
@@ -199,11 +201,13 @@ fn measure(pages: &[Page], jobs: usize, repeat: usize) -> Throughput {
     let mut runs = Vec::with_capacity(repeat);
     for _ in 0..repeat {
         let parse = parse_pass(pages);
+        let cpu = cpu_time();
         let (one, stages, serialise) = extract_pass(&extractor, pages);
+        let one_cpu = cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
         let cpu = cpu_time();
         let all = parallel_pass(&extractor, pages, jobs);
         let all_cpu = cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
-        runs.push((parse, one, all, stages, serialise, all_cpu));
+        runs.push((parse, one, all, stages, serialise, all_cpu, one_cpu));
     }
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     let mut by_one: Vec<_> = runs.iter().collect();
@@ -220,6 +224,11 @@ fn measure(pages: &[Page], jobs: usize, repeat: usize) -> Throughput {
         all_cpu: runs
             .iter()
             .map(|r| r.5)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| median(v.into_iter())),
+        one_cpu: runs
+            .iter()
+            .map(|r| r.6)
             .collect::<Option<Vec<_>>>()
             .map(|v| median(v.into_iter())),
         load,

@@ -30,6 +30,7 @@ pub(crate) fn print_throughput(t: &Throughput, as_json: bool) {
             "ratio_extract_to_parse": t.ratio_parse,
             "ratio_all_to_one_thread": t.ratio_threads,
             "all_threads_cpu_seconds": t.all_cpu.map(secs),
+            "one_thread_cpu_seconds": t.one_cpu.map(secs),
             "load_average_before": t.load,
             "stages_ms_per_page": Value::Object(stages
                 .iter()
@@ -72,13 +73,19 @@ pub(crate) fn print_throughput(t: &Throughput, as_json: bool) {
         "extract pages/s, {} threads / 1 thread:  {:.2}x",
         t.jobs, t.ratio_threads
     );
-    if let Some(cpu) = t.all_cpu {
-        // Below `jobs` busy cores, other work on the machine had the rest.
+    if let (Some(one), Some(all)) = (t.one_cpu, t.all_cpu) {
+        // Fewer busy cores than threads: other work on the machine had the
+        // rest. Equal CPU time per page in both passes means the threads
+        // themselves cost nothing, and pages/s grow with the free cores.
         println!(
-            "  ({:.2} cores busy in the {}-thread pass; load average before the run {})",
-            secs(cpu) / secs(t.all),
+            "  cores busy: {:.2} in the 1-thread pass, {:.2} in the {}-thread pass \
+             (load average before the run {}); CPU ms/page {:.3} and {:.3}",
+            secs(one) / secs(t.one),
+            secs(all) / secs(t.all),
             t.jobs,
-            t.load.map_or("-".to_string(), |l| format!("{l:.2}"))
+            t.load.map_or("-".to_string(), |l| format!("{l:.2}")),
+            ms_per_page(one, t.pages),
+            ms_per_page(all, t.pages),
         );
     }
     println!();
