@@ -4,10 +4,12 @@
 //!
 //! Shards are numbered from 0 (`0/4` to `3/4`), as Spark partitions and
 //! Slurm array indexes (`--array=0-3`) usually are. An input's shard is
-//! `(fnv1a64(key) * N) >> 64`: the 64-bit FNV-1a hash of the input exactly
-//! as given (its path, or its URL), scaled to `0..N` by its high bits,
-//! which FNV mixes better than its low ones. The same key lands in the same
-//! shard on every machine, in every version.
+//! `(mix(fnv1a64(key)) * N) >> 64`: the 64-bit FNV-1a hash of the input
+//! exactly as given (its path, or its URL), passed through MurmurHash3's
+//! 64-bit finaliser and scaled to `0..N` by its high bits. The finaliser
+//! matters: FNV alone leaves the high bits unmoved by a change in the last
+//! character, so `…/x0` … `…/x19` could all land in one shard. The same key
+//! lands in the same shard on every machine.
 
 use std::fmt;
 use std::str::FromStr;
@@ -64,9 +66,18 @@ impl fmt::Display for Shard {
 
 /// The shard, in `0..count`, that `key` belongs to.
 fn shard_of(key: &str, count: u64) -> u64 {
-    let scaled = u128::from(fnv1a64(key.as_bytes())) * u128::from(count);
+    let scaled = u128::from(mix(fnv1a64(key.as_bytes()))) * u128::from(count);
     // `scaled >> 64` is below `count`, so it fits.
     u64::try_from(scaled >> 64).unwrap_or(0)
+}
+
+/// MurmurHash3's `fmix64`: every input bit moves every output bit.
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// 64-bit FNV-1a: small, stable across platforms and releases (unlike
@@ -83,6 +94,15 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_differing_in_their_last_character_spread_over_shards() {
+        // Without the finaliser all twenty of these fall in one half.
+        let shards: Vec<u64> = (0..20)
+            .map(|i| shard_of(&format!("http://127.0.0.1:40000/x{i}"), 2))
+            .collect();
+        assert!(shards.contains(&0) && shards.contains(&1), "{shards:?}");
+    }
 
     #[test]
     fn fnv1a64_matches_the_reference_vectors() {
