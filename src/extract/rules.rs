@@ -57,32 +57,29 @@ static HIDDEN_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// True when the page hides this element from readers.
 pub fn is_hidden(e: &Element) -> bool {
-    if e.attr("hidden").is_some() {
+    if super::dom::attr(e, "hidden").is_some() {
         return true;
     }
     if e.name() == "input"
-        && e.attr("type")
-            .is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
+        && super::dom::attr(e, "type").is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
     {
         return true;
     }
-    if let Some(v) = e.attr("aria-hidden") {
+    if let Some(v) = super::dom::attr(e, "aria-hidden") {
         // Some sites put aria-hidden on decorative wrappers of lead images
         // whose fallback holds real content; Readability keeps those too.
         if v.eq_ignore_ascii_case("true")
-            && !e
-                .attr("class")
-                .is_some_and(|c| c.contains("fallback-image"))
+            && !super::dom::attr(e, "class").is_some_and(|c| c.contains("fallback-image"))
         {
             return true;
         }
     }
-    if let Some(s) = e.attr("style") {
+    if let Some(s) = super::dom::attr(e, "style") {
         if HIDDEN_STYLE.is_match(s) {
             return true;
         }
     }
-    if let Some(c) = e.attr("class") {
+    if let Some(c) = super::dom::attr(e, "class") {
         if HIDDEN_CLASS.is_match(c) {
             return true;
         }
