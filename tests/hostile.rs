@@ -374,9 +374,6 @@ fn a_very_deep_tree_is_read_and_freed_without_recursion() {
 fn heavy_library_handles_full_size_inputs_in_bounded_time() {
     let extractor = Extractor::default();
     for (name, bytes) in inputs(1) {
-        if KNOWN_SLOW.contains(&name) {
-            continue;
-        }
         let begun = Instant::now();
         let article = extractor.extract_bytes(&bytes, None, None);
         let took = begun.elapsed();
@@ -386,16 +383,12 @@ fn heavy_library_handles_full_size_inputs_in_bounded_time() {
     }
 }
 
-/// Inputs on which extraction is known to be superlinear; each has its own
-/// regression test below, ignored until the cause is fixed.
-const KNOWN_SLOW: &[&str] = &["many-links", "unclosed-links"];
-
-/// `assemble::Walker::push_text` counts the characters of the whole
-/// current line on every text node (`self.cur.chars().count()`), so a block
-/// of n links costs O(n²): 10 MB of links take minutes. Fails until fixed.
+/// `assemble::Walker::push_text` once counted the characters of the whole
+/// current line on every text node, so a block of n links cost O(n²) and
+/// 10 MB of links took minutes. Timing needs a release build.
 #[test]
-#[ignore = "quadratic in extract::assemble (push_text); see the module docs"]
-fn regression_a_line_of_many_links_extracts_in_linear_time() {
+#[ignore = "timing: run in release by .ci/run"]
+fn heavy_a_line_of_many_links_extracts_in_linear_time() {
     let small = "<a href=x>x</a> ".repeat(20_000);
     let large = small.repeat(8);
     let time = |page: &str| {
