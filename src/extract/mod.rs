@@ -122,7 +122,7 @@ pub fn extract_body_timed(
     timings: &mut Timings,
 ) -> Body {
     let mut clock = Instant::now();
-    let dom = Dom::build(doc);
+    let dom = Dom::build_capped(doc, opts.max_nodes, opts.max_depth);
     lap(&mut clock, &mut timings.arena);
     if dom.is_empty() {
         return Body::default();
