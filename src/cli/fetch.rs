@@ -5,6 +5,7 @@ mod input;
 mod tally;
 mod warc_out;
 
+use super::limits::seconds;
 use super::resume;
 use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
@@ -131,23 +132,6 @@ pub struct FetchArgs {
     /// still appear in the records and in the exit status).
     #[arg(short, long)]
     pub quiet: bool,
-}
-
-/// The longest wait any option takes: over eleven days, far beyond any
-/// use, and small enough that adding it to a clock never overflows.
-const MAX_SECONDS: f64 = 1e6;
-
-/// Parses a number of seconds such as `1`, `0.25` or `0`.
-fn seconds(text: &str) -> Result<Duration, String> {
-    let value: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if value > MAX_SECONDS {
-        return Err(format!("`{text}`: at most {MAX_SECONDS} seconds"));
-    }
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| format!("`{text}` is not a number of seconds (0 or more)"))
 }
 
 /// Exit status of a run stopped by Ctrl-C or SIGTERM, as shells report it.
@@ -457,16 +441,6 @@ async fn signal() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn seconds_take_fractions_and_refuse_negatives() {
-        assert_eq!(seconds("0.25"), Ok(Duration::from_millis(250)));
-        assert_eq!(seconds("0"), Ok(Duration::ZERO));
-        assert!(seconds("-1").is_err());
-        assert!(seconds("soon").is_err());
-        assert!(seconds("inf").is_err());
-        assert!(seconds("1e19").is_err());
-    }
 
     #[test]
     fn records_are_whole_lines() {
