@@ -53,13 +53,19 @@ impl<R: Read> Counting<R> {
     }
 }
 
+/// `Read::read` for a reader whose buffer does the work: copy what
+/// `fill_buf` has, then consume it.
+fn read_buffered(src: &mut impl BufRead, out: &mut [u8]) -> io::Result<usize> {
+    let available = src.fill_buf()?;
+    let n = available.len().min(out.len());
+    out[..n].copy_from_slice(&available[..n]);
+    src.consume(n);
+    Ok(n)
+}
+
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
@@ -256,11 +262,7 @@ impl<R: Read> Source<R> {
 
 impl<R: Read> Read for Source<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
