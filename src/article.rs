@@ -41,7 +41,9 @@ impl ErrorInfo {
 pub struct Article {
     /// The page URL: the one given by the caller, else the canonical URL of the markup.
     pub url: Option<String>,
-    /// The headline, without a trailing " | Site name" suffix.
+    /// The title the publisher declares (JSON-LD `headline`, `og:title`, …)
+    /// as written; failing that, `<title>` or the first `<h1>` without a
+    /// trailing " | Site name" suffix.
     pub title: Option<String>,
     /// The author(s), as written ("Jane Doe, John Roe").
     pub byline: Option<String>,

@@ -539,7 +539,8 @@ mod tests {
             <meta property="article:published_time" content="2024-05-01T10:00:00+03:00"></head><body></body></html>"#,
             Some("https://bugle.example/rain?utm=x"),
         );
-        assert_eq!(m.title.as_deref(), Some("Rain due"));
+        // Declared titles stay as the publisher wrote them.
+        assert_eq!(m.title.as_deref(), Some("Rain due – Bugle"));
         assert_eq!(m.site_name.as_deref(), Some("Bugle"));
         assert_eq!(m.description.as_deref(), Some("Wet weekend ahead."));
         assert_eq!(m.image.as_deref(), Some("https://cdn.bugle.example/r.jpg"));

@@ -1,7 +1,13 @@
-//! The headline: chosen among the page's title candidates, stripped of the
-//! site name that `<title>` and `og:title` often carry (`Rain due | Daily Bugle`).
+//! The headline: chosen among the page's title candidates.
 //!
-//! Stripping, in order of trust:
+//! A title the publisher declares for the article (JSON-LD `headline`,
+//! `og:title`, `twitter:title`, `dc.title`…) is kept as written, site name
+//! and all (`Rain due | Daily Bugle`): it is the page's own statement of its
+//! title, the convention of Readability and of the `readability` truth, and
+//! the record's `site_name` field (with [`strip_site_name`]) gives users the
+//! bare headline when they want it. Only `<title>` — a browser-tab label
+//! that routinely stacks section and site — and the `<h1>` fallback are
+//! stripped, in order of trust:
 //! 1. a heading (`<h1>`/`<h2>`) equal to the leading parts of the title says
 //!    where the headline ends (`Title - Section - Site` with `<h1>Title`);
 //! 2. a part at either end that matches a known site name (`og:site_name`,
@@ -62,8 +68,8 @@ pub(crate) struct Candidates<'a> {
 /// Chooses and cleans the headline: JSON-LD (`headline`, or `name` when only
 /// the name is confirmed by another source) > meta tags > `<title>` > first
 /// `<h1>`, except that `<title>` beats a meta title repeated nowhere on the
-/// page when a heading confirms it; then the site name is stripped as the
-/// module docs describe.
+/// page when a heading confirms it; declared titles are kept as written,
+/// `<title>` and headings are stripped of the site name (see the module docs).
 pub(crate) fn choose(c: &Candidates<'_>) -> Option<String> {
     let ld = match (c.ld_headline, c.ld_name) {
         (Some(h), Some(n)) if !confirmed(h, c) && confirmed(n, c) => Some(n),
@@ -71,24 +77,24 @@ pub(crate) fn choose(c: &Candidates<'_>) -> Option<String> {
         (None, n) => n,
     };
     if let Some(t) = ld {
-        return Some(clean(t, c.headings, c.site_names));
+        return Some(t.to_owned());
     }
     if let Some(meta) = c.meta.first() {
-        let cleaned = clean(meta, c.headings, c.site_names);
+        let declared = *meta;
         // A meta title that neither a heading nor <title> repeats is now and
         // then the site's generic title ("Yahoo News - Latest News &
         // Headlines"); when <title> and a heading agree, they show the headline.
         if let Some(html) = c.html_title {
             let html_clean = clean(html, c.headings, c.site_names);
             let is_heading = |t: &str| c.headings.iter().any(|h| fold(h) == fold(t));
-            if !is_heading(&cleaned)
+            if !is_heading(&clean(declared, c.headings, c.site_names))
                 && is_heading(&html_clean)
-                && word_overlap(&cleaned, html) < 0.5
+                && word_overlap(declared, html) < 0.5
             {
                 return Some(html_clean);
             }
         }
-        return Some(cleaned);
+        return Some(declared.to_owned());
     }
     let fallback = c
         .html_title
@@ -390,6 +396,12 @@ mod tests {
         let c = Candidates {
             meta: vec!["Rain due | Bugle"],
             html_title: Some("Something else"),
+            site_names: &strings(&["Bugle"]),
+            ..Default::default()
+        };
+        assert_eq!(choose(&c).as_deref(), Some("Rain due | Bugle"));
+        let c = Candidates {
+            html_title: Some("Rain due | Bugle"),
             site_names: &strings(&["Bugle"]),
             ..Default::default()
         };
