@@ -109,6 +109,12 @@ pub static MAYBE_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Class/id words of typeset mathematics (MathJax, KaTeX): a formula is a
+/// few characters, so no size test could rescue it, and its renderer's
+/// class names carry words like "menu" (`CtxtMenu_Attached_0`).
+pub static MATH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)mathjax|katex|\bmjx-").expect("valid regex"));
+
 /// Class/id words of content containers (+25).
 pub static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
