@@ -249,7 +249,11 @@ fn drop_captions(dom: &Dom, roots: &[u32], removed: &mut [bool]) {
 fn is_listing(lines: &[Line]) -> bool {
     let len = |l: &Line| l.text.chars().count();
     let linked = |l: &Line| l.link_chars * 2 > len(l);
-    let link_lines = lines.iter().filter(|l| linked(l)).count();
+    // Rows that mix links with plain data (a line-up of linked names with
+    // positions) are a table, not teasers; rows of a layout table that are
+    // nothing but a link are still navigation.
+    let data_row = |l: &Line| l.kind == Kind::Row && l.link_chars < len(l);
+    let link_lines = lines.iter().filter(|l| linked(l) && !data_row(l)).count();
     let prose = lines
         .iter()
         .any(|l| len(l).saturating_sub(l.link_chars) >= rules::PROSE_LINE_CHARS);
