@@ -55,6 +55,10 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
         let start = r as usize;
         let end = dom.nodes[start].end as usize;
         let ctx = Context::new(dom, removed, start, end, &is_data);
+        // A wrapper holding nearly all of the chosen text is the article in
+        // layout-table or div clothing, not a block inside it: scored as a
+        // block, its own teaser rail or menu would condemn the whole story.
+        let wrapper_chars = st[start].chars - st[start].chars / 5;
         // Inner blocks first, so a container is judged on what stays in it.
         for i in (start..end).rev() {
             let k = i - start;
@@ -77,7 +81,11 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
                     | Tag::Article
             ) || (node.tag == Tag::A && st[i].has_block)
                 || name == "fieldset";
-            if !conditional || ctx.sheltered[k] || ctx.holds_data[k] {
+            if !conditional
+                || ctx.sheltered[k]
+                || ctx.holds_data[k]
+                || (i != start && st[i].chars >= wrapper_chars)
+            {
                 continue;
             }
             if node.tag == Tag::Table && is_data(i) {
