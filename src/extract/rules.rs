@@ -251,6 +251,13 @@ pub static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|chapo|chapeau|kurztext|vorspann|teaser|article-teaser)([^a-z]|$)")
         .expect("valid regex")
 });
+/// Class/id or itemprop words of a recipe's ingredient list, which recipe
+/// templates set in a box of its own beside the method.
+pub static INGREDIENTS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)ingredient|zutaten|skladniki").expect("valid regex"));
+/// Ingredient blocks kept beside the content at most: a page with more is a
+/// recipe index, not one recipe.
+pub const MAX_INGREDIENT_BLOCKS: usize = 3;
 /// A lead shorter than this is a kicker or a label, not a paragraph.
 pub const LEAD_MIN_CHARS: u32 = 50;
 /// A paragraph this long whose text outside links is no more than a label...

@@ -112,7 +112,52 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     if let Some(lead) = find_lead(dom, removed, st, first, body) {
         roots.insert(0, lead);
     }
+    add_ingredients(dom, removed, st, body, &mut roots);
     Selection { roots }
+}
+
+/// A recipe's ingredient list set in its own box outside the method's
+/// container (recipe templates put it beside or above the steps): the
+/// outermost blocks named for ingredients that read as a list rather than
+/// as links, joined to the content in document order.
+fn add_ingredients(dom: &Dom, removed: &[bool], st: &[Stats], body: u32, roots: &mut Vec<u32>) {
+    let covered = |i: u32| {
+        roots.iter().any(|&r| {
+            (r..dom.nodes[r as usize].end).contains(&i)
+                || (i..dom.nodes[i as usize].end).contains(&r)
+        })
+    };
+    let mut found = Vec::new();
+    let mut i = body;
+    let end = dom.nodes[body as usize].end;
+    while i < end {
+        let node = &dom.nodes[i as usize];
+        let s = &st[i as usize];
+        let named = || {
+            rules::INGREDIENTS.is_match(&dom.class_id(i))
+                || dom
+                    .attr(i, "itemprop")
+                    .is_some_and(|p| rules::INGREDIENTS.is_match(p))
+        };
+        if removed[i as usize] || node.tag == Tag::Text {
+            i = if removed[i as usize] { node.end } else { i + 1 };
+            continue;
+        }
+        if s.chars >= rules::LEAD_MIN_CHARS / 2 && s.input == 0 && s.link_density() < 0.5 && named()
+        {
+            if !covered(i) {
+                found.push(i);
+            }
+            i = node.end;
+            continue;
+        }
+        i += 1;
+    }
+    if found.is_empty() || found.len() > rules::MAX_INGREDIENT_BLOCKS {
+        return;
+    }
+    roots.extend(found);
+    roots.sort_unstable();
 }
 
 /// The standfirst that many sites set in the article's header, outside the
