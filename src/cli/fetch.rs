@@ -101,6 +101,13 @@ pub struct FetchArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_redirects: usize,
 
+    /// Refuse hosts that are or resolve only to loopback, private,
+    /// link-local or other non-public addresses, on every redirect too
+    /// (such URLs become `blocked` records); for services that fetch URLs
+    /// their users give. Proxies from the environment are then not used.
+    #[arg(long)]
+    pub deny_private: bool,
+
     /// Do not fetch or obey robots.txt.
     #[arg(long)]
     pub ignore_robots: bool,
@@ -322,6 +329,7 @@ fn fetch_options(args: &FetchArgs) -> FetchOptions {
         connect_timeout: args.connect_timeout,
         max_redirects: args.max_redirects,
         obey_robots: !args.ignore_robots,
+        deny_private: args.deny_private,
         extract: copydesk::Options {
             markdown: args.markdown,
             comments: args.comments,

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, watch, Semaphore};
 
+use super::addresses::PublicOnly;
 use super::dispatch::{self, Ctx};
 use super::frontier::Frontier;
 use super::http;
@@ -75,7 +76,13 @@ impl Fetcher {
     /// assert!(copydesk::fetch::Fetcher::new(bad).is_err());
     /// ```
     pub fn new(options: FetchOptions) -> Result<Self, BuildError> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if options.deny_private {
+            builder = builder
+                .dns_resolver(Arc::new(PublicOnly))
+                .no_proxy();
+        }
+        let client = builder
             .user_agent(options.user_agent.as_str())
             .default_headers(http::default_headers())
             // Redirects are followed by the fetcher, one request at a time,

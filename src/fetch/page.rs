@@ -81,7 +81,7 @@ enum Answer {
 /// page within the size limit.
 async fn attempt(shared: &Shared, url: &Url) -> Outcome {
     let recorder = shared.recorder.as_deref();
-    let mut response = match http::send(&shared.client, &shared.options.user_agent, url).await {
+    let mut response = match http::send(shared, url).await {
         Ok(response) => response,
         Err(failure) => {
             return Outcome {
