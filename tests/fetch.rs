@@ -384,7 +384,11 @@ fn deny_private_refuses_loopback_by_literal_and_by_name() {
         assert_eq!(kind(&recs[url]), "blocked", "{url}: {}", recs[url]);
     }
     let message = |url: &str| recs[url]["error"]["message"].as_str().unwrap().to_owned();
-    assert!(message(&literal).contains("127.0.0.1"), "{}", message(&literal));
+    assert!(
+        message(&literal).contains("127.0.0.1"),
+        "{}",
+        message(&literal)
+    );
     assert!(message(&named).contains("localhost"), "{}", message(&named));
     assert_eq!(server.total_hits(), 0, "no request reached the server");
 

@@ -318,31 +318,11 @@ fn resume_from(
     inputs: &mut Vec<Input>,
     notes: &Progress,
 ) -> Result<(), String> {
-    let previous = resume::prepare(path, retry_errors)
+    let mut previous = resume::prepare::<resume::BySource>(path, retry_errors)
         .map_err(|e| format!("cannot resume from {}: {e}", path.display()))?;
     let before = inputs.len();
-    inputs.retain(|input| !previous.done.contains(&input.source()));
-    let mut note = format!(
-        "resuming: {} of {before} inputs already in {}",
-        before - inputs.len(),
-        path.display()
-    );
-    if previous.torn_bytes > 0 {
-        note += &format!(
-            "; cut an unfinished last line of {} bytes",
-            previous.torn_bytes
-        );
-    }
-    if previous.dropped_errors > 0 {
-        note += &format!(
-            "; {} failed records removed to retry",
-            previous.dropped_errors
-        );
-    }
-    if previous.unreadable > 0 {
-        note += &format!("; {} lines that are not records kept", previous.unreadable);
-    }
-    notes.note(&note);
+    inputs.retain(|input| !previous.done.take(input.source().as_str()));
+    notes.note(&previous.note(path, before - inputs.len(), Some(before), "inputs"));
     Ok(())
 }
 

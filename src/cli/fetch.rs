@@ -165,11 +165,11 @@ pub fn run(args: FetchArgs) -> i32 {
         let Some(path) = args.output.as_deref() else {
             return super::usage_error("fetch", "--resume needs --output");
         };
-        match resume::prepare(path, args.retry_errors) {
-            Ok(previous) => {
+        match resume::prepare::<resume::BySource>(path, args.retry_errors) {
+            Ok(mut previous) => {
                 let before = urls.len();
-                urls.retain(|url| !previous.done.contains(url));
-                report_resume(&notes, path, &previous, before - urls.len());
+                urls.retain(|url| !previous.done.take(url.as_str()));
+                notes.note(&previous.note(path, before - urls.len(), Some(before), "URLs"));
             }
             Err(e) => {
                 eprintln!("copydesk: cannot resume from {}: {e}", path.display());
@@ -287,31 +287,6 @@ fn read_stdin(quiet: bool) -> Result<Vec<String>, String> {
         eprintln!("copydesk: reading URLs from standard input (end it with Ctrl-D)");
     }
     input::read_list(stdin.lock()).map_err(|e| format!("cannot read standard input: {e}"))
-}
-
-fn report_resume(notes: &Progress, path: &Path, previous: &resume::Previous, skipped: usize) {
-    let name = path.display();
-    if previous.torn_bytes > 0 {
-        notes.note(&format!(
-            "{name}: cut an unfinished last line ({} bytes) left by an interrupted run",
-            previous.torn_bytes
-        ));
-    }
-    if previous.unreadable > 0 {
-        notes.note(&format!(
-            "{name}: {} lines are not records; kept as they are",
-            previous.unreadable
-        ));
-    }
-    if previous.dropped_errors > 0 {
-        notes.note(&format!(
-            "{name}: removed {} failed records to fetch again",
-            previous.dropped_errors
-        ));
-    }
-    notes.note(&format!(
-        "resuming: {skipped} URLs already recorded in {name}"
-    ));
 }
 
 fn fetch_options(args: &FetchArgs) -> FetchOptions {

@@ -17,6 +17,7 @@ use super::extract::{extract_guarded, thread_count, WINDOW_PER_JOB};
 use super::ordered::for_each_ordered;
 use super::output;
 use super::progress::Progress;
+use super::resume;
 use super::shard::Shard;
 
 mod url;
@@ -75,6 +76,49 @@ pub struct WarcArgs {
     /// appear in the records and in the exit status).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Go on with an earlier run: keep the records already in --output
+    /// (cutting a last line left unfinished by a crash), skip the WARC
+    /// records they stand for (same input, record ID and offset), and
+    /// append the rest.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+
+    /// With --resume: extract again the WARC records whose output records
+    /// are errors (those are removed first).
+    #[arg(long, requires = "resume")]
+    pub retry_errors: bool,
+}
+
+/// An output record as `--resume` reads it back.
+///
+/// The key is the input with both the `WARC-Record-ID` and the offset,
+/// because neither is always there alone: the ID is unique by the standard
+/// but a damaged record may not have one, and the offset is unique within
+/// its input but `null` inside a whole-file gzip stream. Together they
+/// tell every record apart but damaged ones in such a stream, and those
+/// are told apart by count ([`resume::Done::take`]), the order of a
+/// rerun's records being the order of the first run's.
+#[derive(serde::Deserialize)]
+struct Resumed {
+    warc_file: String,
+    warc_record_id: Option<String>,
+    warc_offset: Option<u64>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
+
+/// What identifies a WARC record across runs; see [`Resumed`].
+type RecordKey = (String, Option<String>, Option<u64>);
+
+impl resume::Line for Resumed {
+    type Key = RecordKey;
+    fn failed(&self) -> bool {
+        resume::is_error(self.error.as_ref())
+    }
+    fn into_key(self) -> RecordKey {
+        (self.warc_file, self.warc_record_id, self.warc_offset)
+    }
 }
 
 /// One output record: where the page sits in the archive, then the
@@ -99,6 +143,21 @@ struct Job {
 enum Work {
     Page(Page),
     Failed(Failure),
+}
+
+impl Job {
+    /// The key `--resume` knows this record by.
+    fn key(&self) -> RecordKey {
+        let record = match &self.work {
+            Work::Page(page) => &page.record,
+            Work::Failed(failure) => &failure.record,
+        };
+        (
+            self.file.to_string(),
+            record.record_id.clone(),
+            record.offset,
+        )
+    }
 }
 
 /// A worker's result.
@@ -202,7 +261,17 @@ pub fn run(args: WarcArgs) -> i32 {
     if inputs.iter().any(|i| i == "-") && io::stdin().is_terminal() && !args.quiet {
         eprintln!("copydesk: reading a WARC from standard input (end it with Ctrl-D)");
     }
-    let mut out = match output::create(args.output.as_deref()) {
+    let mut previous = None;
+    let opened = match (&args.output, args.resume) {
+        (Some(path), true) => resume::prepare::<Resumed>(path, args.retry_errors)
+            .map_err(|e| format!("cannot resume from {}: {e}", path.display()))
+            .and_then(|found| {
+                previous = Some(found);
+                output::append(path)
+            }),
+        (path, _) => output::create(path.as_deref()),
+    };
+    let mut out = match opened {
         Ok(out) => out,
         Err(message) => {
             eprintln!("copydesk: {message}");
@@ -227,19 +296,24 @@ pub fn run(args: WarcArgs) -> i32 {
         let file: Arc<str> = input.as_str().into();
         open(&input, max_bytes).map(move |item| (Arc::clone(&file), item))
     });
-    let jobs_iter = records.filter_map(|(file, item)| match item {
-        Item::Page(page) => Some(Job {
-            file,
-            work: Work::Page(page),
-        }),
-        Item::Failed(failure) => Some(Job {
-            file,
-            work: Work::Failed(failure),
-        }),
-        Item::Skipped(skip) => {
-            tally.borrow_mut().skip(skip);
-            None
+    let mut already_done = 0usize;
+    let jobs_iter = records.filter_map(|(file, item)| {
+        let work = match item {
+            Item::Page(page) => Work::Page(page),
+            Item::Failed(failure) => Work::Failed(failure),
+            Item::Skipped(skip) => {
+                tally.borrow_mut().skip(skip);
+                return None;
+            }
+        };
+        let job = Job { file, work };
+        if let Some(previous) = previous.as_mut() {
+            if previous.done.take(&job.key()) {
+                already_done += 1;
+                return None;
+            }
         }
+        Some(job)
     });
 
     let written = for_each_ordered(
@@ -266,6 +340,9 @@ pub fn run(args: WarcArgs) -> i32 {
     .and_then(|()| out.flush());
 
     let tally = tally.into_inner();
+    if let (Some(previous), Some(path)) = (&previous, &args.output) {
+        notes.note(&previous.note(path, already_done, None, "records"));
+    }
     if !args.quiet {
         eprintln!("copydesk: {}", tally.summary(input_count));
     }

@@ -120,9 +120,8 @@ impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let (public, private): (Vec<SocketAddr>, Vec<SocketAddr>) =
                 found.into_iter().partition(|a| !is_private(a.ip()));
             if public.is_empty() && !private.is_empty() {

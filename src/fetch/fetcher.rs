@@ -78,9 +78,7 @@ impl Fetcher {
     pub fn new(options: FetchOptions) -> Result<Self, BuildError> {
         let mut builder = reqwest::Client::builder();
         if options.deny_private {
-            builder = builder
-                .dns_resolver(Arc::new(PublicOnly))
-                .no_proxy();
+            builder = builder.dns_resolver(Arc::new(PublicOnly)).no_proxy();
         }
         let client = builder
             .user_agent(options.user_agent.as_str())
