@@ -404,6 +404,29 @@ fn deny_private_refuses_loopback_by_literal_and_by_name() {
 }
 
 #[test]
+fn an_extraction_over_its_budget_is_a_timeout_record_and_the_run_goes_on() {
+    let server = site("127.0.0.1");
+    let (big, missing) = (server.url("/big"), server.url("/missing"));
+    // A budget no page can keep.
+    let out = fetch(&args(&["--extract-timeout", "0.000001", &big, &missing]));
+    assert_eq!(out.status.code(), Some(1));
+    let recs = by_source(&records(&out.stdout));
+    let late = &recs[&big];
+    assert_eq!(kind(late), "timeout");
+    assert!(late["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("time budget"));
+    // The download itself went well.
+    assert_eq!(late["status"], 200);
+    assert_eq!(kind(&recs[&missing]), "http_status");
+
+    // The default budget is ample.
+    let out = fetch(&args(&[&big]));
+    assert_eq!(kind(&records(&out.stdout)[0]), "ok");
+}
+
+#[test]
 fn url_lists_come_from_files_and_stdin() {
     let server = site("127.0.0.1");
     let dir = tempfile::tempdir().unwrap();

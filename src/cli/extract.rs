@@ -4,9 +4,9 @@
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
 use std::num::NonZeroUsize;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+use copydesk::guard::catching_panics;
 use copydesk::{Article, Extractor, Options};
 
 use super::limits::LimitArgs;
@@ -184,9 +184,10 @@ pub fn run(args: ExtractArgs) -> i32 {
     let late_url = url.clone();
     let budget = args
         .limits
+        .time
         .budget(Input::source, move |source, mut article| {
             article.url = late_url.clone();
-            done(source, article, format, header)
+            done(&source, article, format, header)
         });
 
     let mut failures = 0usize;
@@ -434,25 +435,14 @@ fn read_capped(
     Err(too_large(bytes.len() as u64 + rest))
 }
 
-/// Extracts, turning a panic of the extractor into an `extract` error record
-/// so that one pathological page does not end a run over thousands.
+/// Extracts, turning a panic of the extractor into an `extract` error record.
 pub(super) fn extract_guarded(
     extractor: &Extractor,
     bytes: &[u8],
     content_type: Option<&str>,
     url: Option<&str>,
 ) -> Article {
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        extractor.extract_bytes(bytes, content_type, url)
-    }))
-    .unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".to_owned());
-        Article::failed(url, "extract", format!("the extractor panicked: {what}"))
-    })
+    catching_panics(url, || extractor.extract_bytes(bytes, content_type, url))
 }
 
 #[cfg(test)]

@@ -89,6 +89,11 @@ pub struct FetchArgs {
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     pub timeout: Duration,
 
+    /// Seconds the extraction of one page may take; a page over it becomes
+    /// a `timeout` record and the run goes on. 0 for no limit.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub extract_timeout: Duration,
+
     /// Seconds allowed to connect (TCP and TLS).
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
     pub connect_timeout: Duration,
@@ -309,6 +314,7 @@ fn fetch_options(args: &FetchArgs) -> FetchOptions {
             markdown: args.markdown,
             comments: args.comments,
             max_bytes: args.max_bytes,
+            time_budget: super::limits::budget(args.extract_timeout),
             ..copydesk::Options::default()
         },
         ..FetchOptions::default()

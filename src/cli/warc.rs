@@ -9,12 +9,13 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use copydesk::warc::{Failure, Item, Page, Pages, Skip};
+use copydesk::warc::{Failure, Item, Page, Pages, RecordInfo, Skip};
 use copydesk::{Article, Extractor, Options};
 use serde::Serialize;
 
 use super::extract::{extract_guarded, thread_count, WINDOW_PER_JOB};
-use super::ordered::for_each_ordered;
+use super::limits::TimeArgs;
+use super::ordered::for_each_ordered_within;
 use super::output;
 use super::progress::Progress;
 use super::resume;
@@ -88,6 +89,9 @@ pub struct WarcArgs {
     /// are errors (those are removed first).
     #[arg(long, requires = "resume")]
     pub retry_errors: bool,
+
+    #[command(flatten)]
+    pub time: TimeArgs,
 }
 
 /// An output record as `--resume` reads it back.
@@ -146,12 +150,17 @@ enum Work {
 }
 
 impl Job {
-    /// The key `--resume` knows this record by.
-    fn key(&self) -> RecordKey {
-        let record = match &self.work {
+    /// Where the record sits in its input.
+    fn record(&self) -> &RecordInfo {
+        match &self.work {
             Work::Page(page) => &page.record,
             Work::Failed(failure) => &failure.record,
-        };
+        }
+    }
+
+    /// The key `--resume` knows this record by.
+    fn key(&self) -> RecordKey {
+        let record = self.record();
         (
             self.file.to_string(),
             record.record_id.clone(),
@@ -279,11 +288,11 @@ pub fn run(args: WarcArgs) -> i32 {
         }
     };
 
-    let extractor = Extractor::new(Options {
+    let extractor = Extractor::new(args.time.options(Options {
         markdown: args.markdown,
         comments: args.comments,
         ..Options::default()
-    });
+    }));
     let max_bytes = extractor.options().max_bytes;
     let jobs = args.jobs.map_or_else(thread_count, NonZeroUsize::get);
     let notes = Progress::notes_only(args.quiet);
@@ -316,11 +325,16 @@ pub fn run(args: WarcArgs) -> i32 {
         Some(job)
     });
 
-    let written = for_each_ordered(
+    let budget = args.time.budget(
+        |job: &Job| (Arc::clone(&job.file), job.record().clone()),
+        |(file, record), article| line(&file, &record, &article),
+    );
+    let written = for_each_ordered_within(
         jobs_iter,
         jobs,
         jobs * WINDOW_PER_JOB,
-        |job| process(&extractor, job),
+        budget,
+        move |job| process(&extractor, job),
         |done| match done {
             Done::NotHtml => {
                 tally.borrow_mut().skip(Skip::NotHtml);
@@ -433,19 +447,25 @@ fn process(extractor: &Extractor, job: Job) -> Done {
             (record, article)
         }
     };
+    line(&job.file, &record, &article)
+}
+
+/// The output line of the record at `record` in `file`, with its failure
+/// noted for stderr.
+fn line(file: &str, record: &RecordInfo, article: &Article) -> Done {
     let failure = article.error.as_ref().map(|e| {
         let at = record
             .offset
             .map(|o| format!(" at offset {o}"))
             .unwrap_or_default();
-        format!("{}{at}: {} error: {}", job.file, e.kind, e.message)
+        format!("{file}{at}: {} error: {}", e.kind, e.message)
     });
     let mut line = serde_json::to_string(&Record {
-        warc_file: &job.file,
+        warc_file: file,
         warc_record_id: record.record_id.as_deref(),
         warc_date: record.date.as_deref(),
         warc_offset: record.offset,
-        article: &article,
+        article,
     })
     .expect("a record always serialises to JSON");
     line.push('\n');

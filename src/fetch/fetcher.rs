@@ -55,6 +55,11 @@ pub(crate) struct Shared {
     pub recorder: Option<Arc<dyn Recorder>>,
     /// Permits for pages being extracted at once.
     pub extract_slots: Arc<Semaphore>,
+    /// Permits for extractions given up on for running over their time
+    /// budget but still running (a thread cannot be stopped): each frees
+    /// its extraction slot by taking one of these, and past that number
+    /// they keep their slots, so threads stay bounded.
+    pub abandoned_slots: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -93,6 +98,7 @@ impl Fetcher {
             .build()
             .map_err(|e| BuildError(error_chain(&e)))?;
         let extract_slots = Arc::new(Semaphore::new(options.extract_jobs.max(1)));
+        let abandoned_slots = Arc::new(Semaphore::new(options.extract_jobs.max(1)));
         Ok(Fetcher {
             shared: Shared {
                 client,
@@ -100,6 +106,7 @@ impl Fetcher {
                 options,
                 recorder: None,
                 extract_slots,
+                abandoned_slots,
             },
         })
     }

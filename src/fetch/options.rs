@@ -80,7 +80,10 @@ pub struct FetchOptions {
     /// Pages extracted at once, on threads of their own (at least 1).
     pub extract_jobs: usize,
     /// Extraction settings; `extract.max_bytes` is also the largest body
-    /// downloaded (larger ones fail as `too_large` as soon as they cross it).
+    /// downloaded (larger ones fail as `too_large` as soon as they cross it),
+    /// and `extract.time_budget` the time one page's extraction may take
+    /// (past it the record is a `timeout` error, even if the extraction is
+    /// stuck where it does not check the time).
     pub extract: crate::Options,
 }
 
