@@ -5,21 +5,20 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use copydesk::warc::{Failure, Item, Page, Pages, RecordInfo, Skip};
-use copydesk::{Article, Extractor, Options};
+use copydesk::{Article, Extractor};
 use serde::Serialize;
 
-use super::extract::{extract_guarded, thread_count, WINDOW_PER_JOB};
+use super::batch::BatchArgs;
+use super::extract::{extract_guarded, WINDOW_PER_JOB};
 use super::limits::TimeArgs;
 use super::ordered::for_each_ordered_within;
 use super::output;
 use super::progress::Progress;
 use super::resume;
-use super::shard::Shard;
 
 mod url;
 
@@ -51,44 +50,8 @@ pub struct WarcArgs {
     #[arg(long, value_name = "FILE")]
     pub paths: Option<PathBuf>,
 
-    /// Write the output to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Add the article as Markdown in a `markdown` field of each record.
-    #[arg(long)]
-    pub markdown: bool,
-
-    /// Put user comments in a `comments` field (they never enter `text`).
-    #[arg(long)]
-    pub comments: bool,
-
-    /// Number of pages to extract at once [default: all cores]
-    #[arg(short, long, value_name = "N")]
-    pub jobs: Option<NonZeroUsize>,
-
-    /// Keep only the inputs in shard I of N (numbered from 0), by a stable
-    /// hash of the input as given: N runs with 0/N .. N-1/N split the
-    /// inputs between them, each input in exactly one.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<Shard>,
-
-    /// No per-record messages and no summary on stderr (errors still
-    /// appear in the records and in the exit status).
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Go on with an earlier run: keep the records already in --output
-    /// (cutting a last line left unfinished by a crash), skip the WARC
-    /// records they stand for (same input, record ID and offset), and
-    /// append the rest.
-    #[arg(long, requires = "output")]
-    pub resume: bool,
-
-    /// With --resume: extract again the WARC records whose output records
-    /// are errors (those are removed first).
-    #[arg(long, requires = "resume")]
-    pub retry_errors: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
     #[command(flatten)]
     pub time: TimeArgs,
@@ -264,15 +227,15 @@ pub fn run(args: WarcArgs) -> i32 {
     if stdin_uses > 1 {
         return super::usage_error("warc", "standard input (`-`) can be read only once");
     }
-    if let Some(shard) = args.shard {
+    if let Some(shard) = args.batch.shard {
         inputs.retain(|input| shard.keeps(input));
     }
-    if inputs.iter().any(|i| i == "-") && io::stdin().is_terminal() && !args.quiet {
+    if inputs.iter().any(|i| i == "-") && io::stdin().is_terminal() && !args.batch.quiet {
         eprintln!("copydesk: reading a WARC from standard input (end it with Ctrl-D)");
     }
     let mut previous = None;
-    let opened = match (&args.output, args.resume) {
-        (Some(path), true) => resume::prepare::<Resumed>(path, args.retry_errors)
+    let opened = match (&args.batch.output, args.batch.resume) {
+        (Some(path), true) => resume::prepare::<Resumed>(path, args.batch.retry_errors)
             .map_err(|e| format!("cannot resume from {}: {e}", path.display()))
             .and_then(|found| {
                 previous = Some(found);
@@ -288,14 +251,10 @@ pub fn run(args: WarcArgs) -> i32 {
         }
     };
 
-    let extractor = Extractor::new(args.time.options(Options {
-        markdown: args.markdown,
-        comments: args.comments,
-        ..Options::default()
-    }));
+    let extractor = Extractor::new(args.time.options(args.batch.options()));
     let max_bytes = extractor.options().max_bytes;
-    let jobs = args.jobs.map_or_else(thread_count, NonZeroUsize::get);
-    let notes = Progress::notes_only(args.quiet);
+    let jobs = args.batch.jobs();
+    let notes = Progress::notes_only(args.batch.quiet);
     let input_count = inputs.len();
 
     // Filled by the reading side and the writing side in turn, both on
@@ -354,10 +313,10 @@ pub fn run(args: WarcArgs) -> i32 {
     .and_then(|()| out.flush());
 
     let tally = tally.into_inner();
-    if let (Some(previous), Some(path)) = (&previous, &args.output) {
+    if let (Some(previous), Some(path)) = (&previous, &args.batch.output) {
         notes.note(&previous.note(path, already_done, None, "records"));
     }
-    if !args.quiet {
+    if !args.batch.quiet {
         eprintln!("copydesk: {}", tally.summary(input_count));
     }
     let failed = tally.failed > 0;
