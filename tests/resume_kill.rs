@@ -79,12 +79,17 @@ fn records(path: &Path) -> HashMap<String, usize> {
 
 /// Kills `child` with SIGKILL once `out` holds two output buffers (256 KiB
 /// each), and appends half a record to it, as if the kill had landed in
-/// the middle of a write.
+/// the middle of a write; returns the number of whole records before it.
 fn kill_mid_run(mut child: std::process::Child, out: &Path, half_record: &[u8]) -> usize {
     wait_for_output(out, 512 * 1024);
     child.kill().unwrap(); // SIGKILL: no chance to flush or clean up
     child.wait().unwrap();
-    let before = fs::read_to_string(out).unwrap().lines().count();
+    // Whole lines only: the kill may itself have cut a write short.
+    let before = fs::read(out)
+        .unwrap()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
     fs::OpenOptions::new()
         .append(true)
         .open(out)

@@ -286,7 +286,7 @@ pub fn run(args: WarcArgs) -> i32 {
 
     let budget = args.time.budget(
         |job: &Job| (Arc::clone(&job.file), job.record().clone()),
-        |(file, record), article| line(&file, &record, &article),
+        late_line,
     );
     let written = for_each_ordered_within(
         jobs_iter,
@@ -409,6 +409,12 @@ fn process(extractor: &Extractor, job: Job) -> Done {
     line(&job.file, &record, &article)
 }
 
+/// The line standing in for a record whose extraction ran past its budget.
+fn late_line((file, record): (Arc<str>, RecordInfo), mut article: Article) -> Done {
+    article.url.clone_from(&record.target_uri);
+    line(&file, &record, &article)
+}
+
 /// The output line of the record at `record` in `file`, with its failure
 /// noted for stderr.
 fn line(file: &str, record: &RecordInfo, article: &Article) -> Done {
@@ -464,6 +470,29 @@ mod tests {
             tally.summary(2),
             "2 files: 3 pages (1 with errors); skipped 4 records: 2 request, \
              1 with status not 200 (404×1), 1 not HTML"
+        );
+    }
+
+    #[test]
+    fn a_late_record_keeps_its_place_in_the_archive() {
+        let record = RecordInfo {
+            target_uri: Some("https://a.test/".into()),
+            record_id: Some("<urn:uuid:1>".into()),
+            date: None,
+            offset: Some(42),
+        };
+        let article = Article::failed(None, "timeout", "slow");
+        let Done::Line { line, failure } = late_line(("a.warc.gz".into(), record), article) else {
+            panic!("a late record is a line");
+        };
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["url"], "https://a.test/");
+        assert_eq!(v["warc_record_id"], "<urn:uuid:1>");
+        assert_eq!(v["warc_offset"], 42);
+        assert_eq!(v["error"]["kind"], "timeout");
+        assert_eq!(
+            failure.unwrap(),
+            "a.warc.gz at offset 42: timeout error: slow"
         );
     }
 
