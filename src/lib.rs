@@ -26,6 +26,7 @@ pub mod eval;
 pub mod extract;
 #[cfg(feature = "fetch")]
 pub mod fetch;
+pub mod guard;
 pub mod lang;
 pub mod limits;
 pub mod metadata;

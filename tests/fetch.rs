@@ -358,6 +358,75 @@ fn failures_to_connect_are_classified() {
 }
 
 #[test]
+fn deny_private_refuses_loopback_by_literal_and_by_name() {
+    let server = site("127.0.0.1");
+    let port = server.addr().port();
+    let literal = server.url("/page");
+    let named = format!("http://localhost:{port}/page");
+    // IPv6 and decimal spellings of loopback; nothing listens there, and
+    // nothing is tried.
+    let v6 = format!("http://[::ffff:127.0.0.1]:{port}/page");
+    let decimal = format!("http://2130706433:{port}/page");
+    // With robots.txt obeyed, its request is refused too.
+    let out = fetch(&[
+        "--delay",
+        "0",
+        "-q",
+        "--deny-private",
+        &literal,
+        &named,
+        &v6,
+        &decimal,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = by_source(&records(&out.stdout));
+    for url in [&literal, &named, &v6, &decimal] {
+        assert_eq!(kind(&recs[url]), "blocked", "{url}: {}", recs[url]);
+    }
+    let message = |url: &str| recs[url]["error"]["message"].as_str().unwrap().to_owned();
+    assert!(
+        message(&literal).contains("127.0.0.1"),
+        "{}",
+        message(&literal)
+    );
+    assert!(message(&named).contains("localhost"), "{}", message(&named));
+    assert_eq!(server.total_hits(), 0, "no request reached the server");
+
+    // Without the flag both are fetched.
+    let out = fetch(&args(&[&literal, &named]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(server.hits("/page"), 2);
+}
+
+#[test]
+fn an_extraction_over_its_budget_is_a_timeout_record_and_the_run_goes_on() {
+    let server = site("127.0.0.1");
+    let (big, missing) = (server.url("/big"), server.url("/missing"));
+    // A budget no page can keep.
+    let out = fetch(&args(&["--extract-timeout", "0.000001", &big, &missing]));
+    assert_eq!(out.status.code(), Some(1));
+    let recs = by_source(&records(&out.stdout));
+    let late = &recs[&big];
+    assert_eq!(kind(late), "timeout");
+    assert!(late["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("time budget"));
+    // The download itself went well.
+    assert_eq!(late["status"], 200);
+    assert_eq!(kind(&recs[&missing]), "http_status");
+
+    // The default budget is ample.
+    let out = fetch(&args(&[&big]));
+    assert_eq!(kind(&records(&out.stdout)[0]), "ok");
+}
+
+#[test]
 fn url_lists_come_from_files_and_stdin() {
     let server = site("127.0.0.1");
     let dir = tempfile::tempdir().unwrap();

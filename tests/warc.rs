@@ -516,3 +516,51 @@ fn shards_partition_extract_inputs_exactly() {
     got.sort();
     assert_eq!(got, expected);
 }
+
+#[test]
+fn a_page_over_its_time_budget_is_a_timeout_record_and_retry_errors_redoes_it() {
+    let pages = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "a.warc.gz", &build(Layout::PerRecord, &pages));
+    let out = dir.path().join("out.jsonl");
+    let out_arg = out.to_str().unwrap();
+
+    // A budget no page can keep: every page is late, and each still has
+    // its record, in order, with where it sits in the archive.
+    copydesk()
+        .args([
+            "warc",
+            "-q",
+            "-j",
+            "2",
+            "--timeout",
+            "0.000001",
+            "-o",
+            out_arg,
+            &file,
+        ])
+        .assert()
+        .code(1);
+    let late = lines(&fs::read(&out).unwrap());
+    assert_eq!(late.len(), pages.len());
+    for record in &late {
+        assert_eq!(record["error"]["kind"], "timeout", "{record}");
+        assert!(record["warc_record_id"].as_str().is_some());
+        assert!(record["warc_offset"].as_u64().is_some());
+    }
+
+    // Resuming with the default budget extracts each failed page again,
+    // and only those: every page once, none failed.
+    let resumed = copydesk()
+        .args(["warc", "--resume", "--retry-errors", "-o", out_arg, &file])
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&resumed.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("{} failed records removed", pages.len())),
+        "{stderr}"
+    );
+    let done = lines(&fs::read(&out).unwrap());
+    assert_eq!(urls(&done), urls(&late));
+    assert!(done.iter().all(|r| r["error"].is_null()));
+}

@@ -91,7 +91,7 @@ pub fn run(args: BenchArgs) -> i32 {
     };
     let jobs = args
         .jobs
-        .map_or_else(super::extract::thread_count, NonZeroUsize::get);
+        .map_or_else(super::batch::thread_count, NonZeroUsize::get);
     let repeat = args.repeat.max(1);
     if args.verify {
         return verify(&pages, jobs);

@@ -3,18 +3,17 @@
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};
-use std::num::NonZeroUsize;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use copydesk::{Article, Extractor, Options};
+use copydesk::guard::catching_panics;
+use copydesk::{Article, Extractor};
 
+use super::batch::BatchArgs;
 use super::limits::LimitArgs;
 use super::ordered::for_each_ordered_within;
 use super::output::{self, Format};
 use super::progress::Progress;
 use super::resume;
-use super::shard::Shard;
 
 /// Examples shown under `copydesk extract --help`.
 const EXAMPLES: &str = "\
@@ -42,10 +41,6 @@ pub struct ExtractArgs {
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// Write the output to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
     /// The page's URL, recorded in `url` and used to resolve links; only with
     /// a single input.
     #[arg(long, value_name = "URL")]
@@ -56,39 +51,8 @@ pub struct ExtractArgs {
     #[arg(short, long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
 
-    /// Add the article as Markdown in a `markdown` field of each record.
-    #[arg(long)]
-    pub markdown: bool,
-
-    /// Put user comments in a `comments` field (they never enter `text`).
-    #[arg(long)]
-    pub comments: bool,
-
-    /// Number of pages to extract at once [default: all cores]
-    #[arg(short, long, value_name = "N")]
-    pub jobs: Option<NonZeroUsize>,
-
-    /// Keep only the documents in shard I of N (numbered from 0), by a
-    /// stable hash of the path as given or found under a directory: N runs
-    /// with 0/N .. N-1/N split the inputs, each document in exactly one.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<Shard>,
-
-    /// No progress bar and no per-input messages on stderr (errors still
-    /// appear in the records and in the exit status).
-    #[arg(short, long)]
-    pub quiet: bool,
-
-    /// Go on with an earlier run: keep the records already in --output
-    /// (cutting a last line left unfinished by a crash), skip their
-    /// inputs, and append the rest.
-    #[arg(long, requires = "output")]
-    pub resume: bool,
-
-    /// With --resume: extract again the inputs whose records are errors
-    /// (those records are removed first).
-    #[arg(long, requires = "resume")]
-    pub retry_errors: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -134,9 +98,9 @@ pub fn run(args: ExtractArgs) -> i32 {
         );
     }
 
-    let progress_for_walk = Progress::notes_only(args.quiet);
+    let progress_for_walk = Progress::notes_only(args.batch.quiet);
     let mut inputs = expand_inputs(&args.inputs, &progress_for_walk);
-    if let Some(shard) = args.shard {
+    if let Some(shard) = args.batch.shard {
         inputs.retain(|input| shard.keeps(&input.source()));
     }
     if args.url.is_some() && inputs.len() > 1 {
@@ -148,15 +112,20 @@ pub fn run(args: ExtractArgs) -> i32 {
             ),
         );
     }
-    if args.resume && args.format != Format::Jsonl {
+    if args.batch.resume && args.format != Format::Jsonl {
         return super::usage_error("extract", "--resume works on JSONL output only");
     }
     let header = args.format != Format::Jsonl && inputs.len() > 1;
 
     // Each record below goes in as one `write_all`: see `output::create`.
-    let opened = match (&args.output, args.resume) {
-        (Some(path), true) => resume_from(path, args.retry_errors, &mut inputs, &progress_for_walk)
-            .and_then(|()| output::append(path)),
+    let opened = match (&args.batch.output, args.batch.resume) {
+        (Some(path), true) => resume_from(
+            path,
+            args.batch.retry_errors,
+            &mut inputs,
+            &progress_for_walk,
+        )
+        .and_then(|()| output::append(path)),
         (path, _) => output::create(path.as_deref()),
     };
     let mut out = match opened {
@@ -166,27 +135,24 @@ pub fn run(args: ExtractArgs) -> i32 {
             return 1;
         }
     };
-    if matches!(inputs.as_slice(), [Input::Stdin]) && io::stdin().is_terminal() && !args.quiet {
+    if matches!(inputs.as_slice(), [Input::Stdin]) && io::stdin().is_terminal() && !args.batch.quiet
+    {
         eprintln!("copydesk: reading HTML from standard input (end it with Ctrl-D)");
     }
 
-    let extractor = Extractor::new(args.limits.options(Options {
-        markdown: args.markdown || args.format == Format::Markdown,
-        comments: args.comments,
-        ..Options::default()
-    }));
-    let jobs = args
-        .jobs
-        .map_or_else(thread_count, NonZeroUsize::get)
-        .min(inputs.len().max(1));
-    let progress = Progress::new(inputs.len(), args.quiet);
+    let mut options = args.limits.options(args.batch.options());
+    options.markdown |= args.format == Format::Markdown;
+    let extractor = Extractor::new(options);
+    let jobs = args.batch.jobs().min(inputs.len().max(1));
+    let progress = Progress::new(inputs.len(), args.batch.quiet);
     let (url, format) = (args.url.clone(), args.format);
     let late_url = url.clone();
     let budget = args
         .limits
+        .time
         .budget(Input::source, move |source, mut article| {
             article.url = late_url.clone();
-            done(source, article, format, header)
+            done(&source, article, format, header)
         });
 
     let mut failures = 0usize;
@@ -226,10 +192,6 @@ pub fn run(args: ExtractArgs) -> i32 {
 
 fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-pub(super) fn thread_count() -> usize {
-    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
 /// Turns the command-line inputs into documents, in order: directories are
@@ -318,31 +280,11 @@ fn resume_from(
     inputs: &mut Vec<Input>,
     notes: &Progress,
 ) -> Result<(), String> {
-    let previous = resume::prepare(path, retry_errors)
+    let mut previous = resume::prepare::<resume::BySource>(path, retry_errors)
         .map_err(|e| format!("cannot resume from {}: {e}", path.display()))?;
     let before = inputs.len();
-    inputs.retain(|input| !previous.done.contains(&input.source()));
-    let mut note = format!(
-        "resuming: {} of {before} inputs already in {}",
-        before - inputs.len(),
-        path.display()
-    );
-    if previous.torn_bytes > 0 {
-        note += &format!(
-            "; cut an unfinished last line of {} bytes",
-            previous.torn_bytes
-        );
-    }
-    if previous.dropped_errors > 0 {
-        note += &format!(
-            "; {} failed records removed to retry",
-            previous.dropped_errors
-        );
-    }
-    if previous.unreadable > 0 {
-        note += &format!("; {} lines that are not records kept", previous.unreadable);
-    }
-    notes.note(&note);
+    inputs.retain(|input| !previous.done.take(input.source().as_str()));
+    notes.note(&previous.note(path, before - inputs.len(), Some(before), "inputs"));
     Ok(())
 }
 
@@ -454,25 +396,14 @@ fn read_capped(
     Err(too_large(bytes.len() as u64 + rest))
 }
 
-/// Extracts, turning a panic of the extractor into an `extract` error record
-/// so that one pathological page does not end a run over thousands.
+/// Extracts, turning a panic of the extractor into an `extract` error record.
 pub(super) fn extract_guarded(
     extractor: &Extractor,
     bytes: &[u8],
     content_type: Option<&str>,
     url: Option<&str>,
 ) -> Article {
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        extractor.extract_bytes(bytes, content_type, url)
-    }))
-    .unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".to_owned());
-        Article::failed(url, "extract", format!("the extractor panicked: {what}"))
-    })
+    catching_panics(url, || extractor.extract_bytes(bytes, content_type, url))
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use copydesk::fetch::{Batch, FetchOptions, FetchRecord, Fetcher, DEFAULT_USER_AGENT};
 
+use super::batch::BatchArgs;
 use super::progress::Progress;
-use super::shard::Shard;
 use tally::Tally;
 use warc_out::WarcOut;
 
@@ -50,18 +50,8 @@ pub struct FetchArgs {
     #[arg(short, long, value_name = "FILE")]
     pub input: Option<PathBuf>,
 
-    /// Write the records to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Skip the URLs already recorded in the --output file and append to it.
-    #[arg(long, requires = "output")]
-    pub resume: bool,
-
-    /// With --resume: fetch again the URLs whose records are errors (those
-    /// records are removed from the file).
-    #[arg(long, requires = "resume")]
-    pub retry_errors: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
     /// Requests in flight at once, over all hosts.
     #[arg(short, long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
@@ -89,6 +79,11 @@ pub struct FetchArgs {
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     pub timeout: Duration,
 
+    /// Seconds the extraction of one page may take; a page over it becomes
+    /// a `timeout` record and the run goes on. 0 for no limit.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub extract_timeout: Duration,
+
     /// Seconds allowed to connect (TCP and TLS).
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
     pub connect_timeout: Duration,
@@ -100,6 +95,13 @@ pub struct FetchArgs {
     /// Redirects followed per URL.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_redirects: usize,
+
+    /// Refuse hosts that are or resolve only to loopback, private,
+    /// link-local or other non-public addresses, on every redirect too
+    /// (such URLs become `blocked` records); for services that fetch URLs
+    /// their users give. Proxies from the environment are then not used.
+    #[arg(long)]
+    pub deny_private: bool,
 
     /// Do not fetch or obey robots.txt.
     #[arg(long)]
@@ -114,24 +116,6 @@ pub struct FetchArgs {
     /// WARC/1.1 records.
     #[arg(long, value_name = "FILE")]
     pub warc_out: Option<PathBuf>,
-
-    /// Add the article as Markdown in a `markdown` field of each record.
-    #[arg(long)]
-    pub markdown: bool,
-
-    /// Put user comments in a `comments` field (they never enter `text`).
-    #[arg(long)]
-    pub comments: bool,
-
-    /// Keep only the URLs in shard I of N (numbered from 0), by a stable
-    /// hash of the URL as given: N runs with 0/N .. N-1/N split the list.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<Shard>,
-
-    /// No progress bar, per-URL messages or summary on stderr (errors
-    /// still appear in the records and in the exit status).
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 /// Exit status of a run stopped by Ctrl-C or SIGTERM, as shells report it.
@@ -139,7 +123,7 @@ const INTERRUPTED: i32 = 130;
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: FetchArgs) -> i32 {
-    let notes = Progress::notes_only(args.quiet);
+    let notes = Progress::notes_only(args.batch.quiet);
     let mut urls = match gather_urls(&args) {
         Ok(urls) => urls,
         Err(message) => {
@@ -147,22 +131,22 @@ pub fn run(args: FetchArgs) -> i32 {
             return 1;
         }
     };
-    if let Some(shard) = args.shard {
+    if let Some(shard) = args.batch.shard {
         urls.retain(|url| shard.keeps(url));
     }
     let duplicates = input::dedupe(&mut urls);
     if duplicates > 0 {
         notes.note(&format!("{duplicates} repeated URLs fetched once"));
     }
-    if args.resume {
-        let Some(path) = args.output.as_deref() else {
+    if args.batch.resume {
+        let Some(path) = args.batch.output.as_deref() else {
             return super::usage_error("fetch", "--resume needs --output");
         };
-        match resume::prepare(path, args.retry_errors) {
-            Ok(previous) => {
+        match resume::prepare::<resume::BySource>(path, args.batch.retry_errors) {
+            Ok(mut previous) => {
                 let before = urls.len();
-                urls.retain(|url| !previous.done.contains(url));
-                report_resume(&notes, path, &previous, before - urls.len());
+                urls.retain(|url| !previous.done.take(url.as_str()));
+                notes.note(&previous.note(path, before - urls.len(), Some(before), "URLs"));
             }
             Err(e) => {
                 eprintln!("copydesk: cannot resume from {}: {e}", path.display());
@@ -176,16 +160,22 @@ pub fn run(args: FetchArgs) -> i32 {
         Ok(fetcher) => fetcher,
         Err(e) => return super::usage_error("fetch", &e.to_string()),
     };
-    let mut out = match open_output(args.output.as_deref(), args.resume) {
+    let mut out = match open_output(args.batch.output.as_deref(), args.batch.resume) {
         Ok(out) => out,
         Err(e) => {
-            let name = args.output.as_deref().unwrap_or(Path::new("-")).display();
+            let name = args
+                .batch
+                .output
+                .as_deref()
+                .unwrap_or(Path::new("-"))
+                .display();
             eprintln!("copydesk: cannot open {name}: {e}");
             return 1;
         }
     };
     let warc = match &args.warc_out {
-        Some(path) => match WarcOut::create(path, &warc_info(fetcher.options()), args.resume) {
+        Some(path) => match WarcOut::create(path, &warc_info(fetcher.options()), args.batch.resume)
+        {
             Ok(warc) => Some(Arc::new(warc)),
             Err(e) => {
                 eprintln!("copydesk: cannot create {}: {e}", path.display());
@@ -209,14 +199,14 @@ pub fn run(args: FetchArgs) -> i32 {
             return 1;
         }
     };
-    let progress = Progress::new(urls.len(), args.quiet);
+    let progress = Progress::new(urls.len(), args.batch.quiet);
     let interrupted = Arc::new(AtomicBool::new(false));
     let (tally, written) = runtime.block_on(async {
         let mut batch = fetcher.start(urls);
         tokio::spawn(stop_on_signal(
             batch.stopper(),
             interrupted.clone(),
-            args.quiet,
+            args.batch.quiet,
         ));
         let result = drain(&mut batch, &mut out, &progress).await;
         (result.0, result.1.map(|()| batch.unfetched()))
@@ -227,13 +217,13 @@ pub fn run(args: FetchArgs) -> i32 {
 
     let warc_result = warc.map(|warc| warc.finish());
     let interrupted = interrupted.load(Ordering::SeqCst);
-    if !args.quiet {
+    if !args.batch.quiet {
         eprintln!("copydesk: {}", tally.summary());
     }
     let mut status = i32::from(tally.failed() > 0);
     match written {
         Ok(unfetched) if interrupted || unfetched > 0 => {
-            if !args.quiet {
+            if !args.batch.quiet {
                 eprintln!(
                     "copydesk: interrupted: {unfetched} URLs not fetched; run again with --resume to finish"
                 );
@@ -267,8 +257,8 @@ fn gather_urls(args: &FetchArgs) -> Result<Vec<String>, String> {
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             urls.extend(listed);
         }
-        Some(_) => urls.extend(read_stdin(args.quiet)?),
-        None if args.urls.is_empty() => urls.extend(read_stdin(args.quiet)?),
+        Some(_) => urls.extend(read_stdin(args.batch.quiet)?),
+        None if args.urls.is_empty() => urls.extend(read_stdin(args.batch.quiet)?),
         None => {}
     }
     Ok(urls)
@@ -280,31 +270,6 @@ fn read_stdin(quiet: bool) -> Result<Vec<String>, String> {
         eprintln!("copydesk: reading URLs from standard input (end it with Ctrl-D)");
     }
     input::read_list(stdin.lock()).map_err(|e| format!("cannot read standard input: {e}"))
-}
-
-fn report_resume(notes: &Progress, path: &Path, previous: &resume::Previous, skipped: usize) {
-    let name = path.display();
-    if previous.torn_bytes > 0 {
-        notes.note(&format!(
-            "{name}: cut an unfinished last line ({} bytes) left by an interrupted run",
-            previous.torn_bytes
-        ));
-    }
-    if previous.unreadable > 0 {
-        notes.note(&format!(
-            "{name}: {} lines are not records; kept as they are",
-            previous.unreadable
-        ));
-    }
-    if previous.dropped_errors > 0 {
-        notes.note(&format!(
-            "{name}: removed {} failed records to fetch again",
-            previous.dropped_errors
-        ));
-    }
-    notes.note(&format!(
-        "resuming: {skipped} URLs already recorded in {name}"
-    ));
 }
 
 fn fetch_options(args: &FetchArgs) -> FetchOptions {
@@ -322,11 +287,12 @@ fn fetch_options(args: &FetchArgs) -> FetchOptions {
         connect_timeout: args.connect_timeout,
         max_redirects: args.max_redirects,
         obey_robots: !args.ignore_robots,
+        deny_private: args.deny_private,
+        extract_jobs: args.batch.jobs(),
         extract: copydesk::Options {
-            markdown: args.markdown,
-            comments: args.comments,
             max_bytes: args.max_bytes,
-            ..copydesk::Options::default()
+            time_budget: super::limits::budget(args.extract_timeout),
+            ..args.batch.options()
         },
         ..FetchOptions::default()
     }

@@ -1,4 +1,4 @@
-//! The limit options a command shares (`--max-bytes`, `--truncate`,
+//! The limit options commands share (`--max-bytes`, `--truncate`,
 //! `--timeout`), and what they turn into: extractor options and a time
 //! budget per page for the ordered runner.
 
@@ -21,10 +21,8 @@ pub struct LimitArgs {
     #[arg(long)]
     pub truncate: bool,
 
-    /// Seconds one page may take; a page over it becomes a `timeout` record
-    /// and the run goes on. 0 for no limit.
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub time: TimeArgs,
 }
 
 impl LimitArgs {
@@ -33,8 +31,26 @@ impl LimitArgs {
         Options {
             max_bytes: self.max_bytes,
             truncate: self.truncate,
-            // The extractor gives up at the same budget, so that a thread
-            // working on an over-budget page comes back soon.
+            ..self.time.options(base)
+        }
+    }
+}
+
+/// The time one page may take (`--timeout`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct TimeArgs {
+    /// Seconds one page may take; a page over it becomes a `timeout` record
+    /// and the run goes on. 0 for no limit.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+impl TimeArgs {
+    /// `base` with this time budget.
+    pub fn options(&self, base: Options) -> Options {
+        Options {
+            // The extractor gives up at the same budget as the runner, so
+            // that a thread working on an over-budget page comes back soon.
             time_budget: self.time_budget(),
             ..base
         }
@@ -42,26 +58,32 @@ impl LimitArgs {
 
     /// The time budget per page, if there is one.
     pub fn time_budget(&self) -> Option<Duration> {
-        (!self.timeout.is_zero()).then_some(self.timeout)
+        budget(self.timeout)
     }
 
-    /// The runner's budget for items of type `T`: `label` names an item,
-    /// `late` renders the `timeout` record standing in for it.
-    pub fn budget<T, R>(
+    /// The runner's budget for items of type `T`: `label` keeps what is
+    /// needed of an item while it runs, `late` renders from it the
+    /// `timeout` record standing in for the item.
+    pub fn budget<T, R, L>(
         &self,
-        label: impl Fn(&T) -> String + 'static,
-        late: impl Fn(&str, Article) -> R + 'static,
-    ) -> Option<Budget<T, R>> {
+        label: impl Fn(&T) -> L + 'static,
+        late: impl Fn(L, Article) -> R + 'static,
+    ) -> Option<Budget<T, R, L>> {
         let per_item = self.time_budget()?;
         Some(Budget {
             per_item,
             label: Box::new(label),
-            late: Box::new(move |source, budget| {
+            late: Box::new(move |label, budget| {
                 let e = copydesk::Error::Timeout { budget };
-                late(&source, Article::failed(None, e.kind(), e.to_string()))
+                late(label, Article::failed(None, e.kind(), e.to_string()))
             }),
         })
     }
+}
+
+/// A time budget given in seconds: none for 0.
+pub fn budget(seconds: Duration) -> Option<Duration> {
+    (!seconds.is_zero()).then_some(seconds)
 }
 
 /// The longest time any option takes: over eleven days, far beyond any use,
@@ -99,13 +121,16 @@ mod tests {
         let args = LimitArgs {
             max_bytes: 10,
             truncate: true,
-            timeout: Duration::ZERO,
+            time: TimeArgs {
+                timeout: Duration::ZERO,
+            },
         };
         let options = args.options(Options::default());
         assert_eq!((options.max_bytes, options.truncate), (10, true));
         assert_eq!(options.time_budget, None);
         assert!(args
-            .budget::<u8, Article>(|_| String::new(), |_, a| a)
+            .time
+            .budget::<u8, Article, ()>(|_| (), |_, a| a)
             .is_none());
     }
 }

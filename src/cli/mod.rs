@@ -2,6 +2,7 @@
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+mod batch;
 pub mod bench;
 pub mod eval;
 pub mod extract;

@@ -9,8 +9,20 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+/// A time limit per item, for [`for_each_ordered_within`].
+pub struct Budget<T, R, L = String> {
+    /// Time an item may take from the moment a thread starts on it.
+    pub per_item: Duration,
+    /// What is kept of an item while it runs, to report it if late (its
+    /// name, say: the item itself is with the thread).
+    pub label: Box<dyn Fn(&T) -> L>,
+    /// The result that stands in for an item over its budget.
+    pub late: Box<dyn Fn(L, Duration) -> R>,
+}
+
 /// Applies `work` to every item of `items` on `jobs` threads and passes the
-/// results to `sink` in input order.
+/// results to `sink` in input order, each item within an optional time
+/// budget.
 ///
 /// Items are pulled from `items` lazily, and at most `window` of them are
 /// between being pulled and being handed to `sink` at any time: a slow item
@@ -22,45 +34,10 @@ use std::time::{Duration, Instant};
 /// to the threads are finished or dropped, never passed to `sink`. A panic
 /// in `work` is re-raised on the calling thread (rather than leaving the
 /// caller waiting forever for the lost result).
-pub fn for_each_ordered<I, T, R, E, W, S>(
-    items: I,
-    jobs: usize,
-    window: usize,
-    work: W,
-    sink: S,
-) -> Result<(), E>
-where
-    I: IntoIterator<Item = T>,
-    T: Send,
-    R: Send,
-    W: Fn(T) -> R + Sync,
-    S: FnMut(R) -> Result<(), E>,
-{
-    thread::scope(|scope| {
-        let work = &work;
-        let mut spawn = |queue: Arc<Queue<T>>, results: mpsc::Sender<Message<R>>| {
-            scope.spawn(move || worker(&queue, &results, work));
-        };
-        run(items, jobs, window, None, &mut spawn, sink)
-    })
-}
-
-/// A time limit per item, for [`for_each_ordered_within`].
-pub struct Budget<T, R> {
-    /// Time an item may take from the moment a thread starts on it.
-    pub per_item: Duration,
-    /// What an item is called while it runs (kept to report it if late).
-    pub label: Box<dyn Fn(&T) -> String>,
-    /// The result that stands in for an item over its budget.
-    pub late: Box<dyn Fn(String, Duration) -> R>,
-}
-
-/// [`for_each_ordered`] with an optional time budget per item: an item
-/// whose work runs past `budget.per_item` is given the result `budget.late`
-/// makes, in its place in the order, and the run goes on without it. The
-/// threads are not scoped, hence the `'static` bounds.
 ///
-/// Work that overruns cannot be stopped from outside (a thread cannot be
+/// An item whose work runs past `budget.per_item` is given the result
+/// `budget.late` makes, in its place in the order, and the run goes on
+/// without it. Work that overruns cannot be stopped from outside (a thread cannot be
 /// killed), so the thread is abandoned: its late result is dropped, and a
 /// new thread takes its place so the run keeps `jobs` threads working. At
 /// most `jobs` abandoned threads may be running at once; past that no more
@@ -69,11 +46,12 @@ pub struct Budget<T, R> {
 /// joined, so an abandoned one that never finishes does not hold up the end
 /// of the run. `work` should give up soon after its budget on its own too
 /// (the extractor's `time_budget`), which is what returns threads quickly.
-pub fn for_each_ordered_within<I, T, R, E, W, S>(
+/// Threads that may outlive the call are why `work` and items are `'static`.
+pub fn for_each_ordered_within<I, T, R, L, E, W, S>(
     items: I,
     jobs: usize,
     window: usize,
-    budget: Option<Budget<T, R>>,
+    budget: Option<Budget<T, R, L>>,
     work: W,
     sink: S,
 ) -> Result<(), E>
@@ -142,11 +120,11 @@ fn worker<T, R>(
 
 /// The dispatcher shared by both entry points: feeds the queue, starts the
 /// threads through `spawn`, enforces the budget, and puts results in order.
-fn run<I, T, R, E, S>(
+fn run<I, T, R, L, E, S>(
     items: I,
     jobs: usize,
     window: usize,
-    budget: Option<Budget<T, R>>,
+    budget: Option<Budget<T, R, L>>,
     spawn: &mut dyn FnMut(Arc<Queue<T>>, mpsc::Sender<Message<R>>),
     mut sink: S,
 ) -> Result<(), E>
@@ -240,7 +218,11 @@ where
                     .collect();
                 for index in late {
                     started.remove(&index);
-                    let label = labels.remove(&index).unwrap_or_default();
+                    // Every item is labelled when dispatched under a budget;
+                    // one that were not would simply be waited for.
+                    let Some(label) = labels.remove(&index) else {
+                        continue;
+                    };
                     pending.insert(index, (budget.late)(label, budget.per_item));
                     abandoned.insert(index);
                     if queue.live.load(Ordering::SeqCst) < 2 * jobs {
@@ -265,6 +247,21 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
+
+    /// The runner without a budget.
+    fn for_each_ordered<T, R, E>(
+        items: impl IntoIterator<Item = T>,
+        jobs: usize,
+        window: usize,
+        work: impl Fn(T) -> R + Send + Sync + 'static,
+        sink: impl FnMut(R) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        T: Send + 'static,
+        R: Send + 'static,
+    {
+        for_each_ordered_within(items, jobs, window, None::<Budget<T, R>>, work, sink)
+    }
 
     #[test]
     fn results_come_back_in_input_order_despite_uneven_work() {

@@ -5,19 +5,20 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use copydesk::warc::{Failure, Item, Page, Pages, Skip};
-use copydesk::{Article, Extractor, Options};
+use copydesk::warc::{Failure, Item, Page, Pages, RecordInfo, Skip};
+use copydesk::{Article, Extractor};
 use serde::Serialize;
 
-use super::extract::{extract_guarded, thread_count, WINDOW_PER_JOB};
-use super::ordered::for_each_ordered;
+use super::batch::BatchArgs;
+use super::extract::{extract_guarded, WINDOW_PER_JOB};
+use super::limits::TimeArgs;
+use super::ordered::for_each_ordered_within;
 use super::output;
 use super::progress::Progress;
-use super::shard::Shard;
+use super::resume;
 
 mod url;
 
@@ -49,32 +50,42 @@ pub struct WarcArgs {
     #[arg(long, value_name = "FILE")]
     pub paths: Option<PathBuf>,
 
-    /// Write the output to FILE instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
 
-    /// Add the article as Markdown in a `markdown` field of each record.
-    #[arg(long)]
-    pub markdown: bool,
+    #[command(flatten)]
+    pub time: TimeArgs,
+}
 
-    /// Put user comments in a `comments` field (they never enter `text`).
-    #[arg(long)]
-    pub comments: bool,
+/// An output record as `--resume` reads it back.
+///
+/// The key is the input with both the `WARC-Record-ID` and the offset,
+/// because neither is always there alone: the ID is unique by the standard
+/// but a damaged record may not have one, and the offset is unique within
+/// its input but `null` inside a whole-file gzip stream. Together they
+/// tell every record apart but damaged ones in such a stream, and those
+/// are told apart by count ([`resume::Done::take`]), the order of a
+/// rerun's records being the order of the first run's.
+#[derive(serde::Deserialize)]
+struct Resumed {
+    warc_file: String,
+    warc_record_id: Option<String>,
+    warc_offset: Option<u64>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
 
-    /// Number of pages to extract at once [default: all cores]
-    #[arg(short, long, value_name = "N")]
-    pub jobs: Option<NonZeroUsize>,
+/// What identifies a WARC record across runs; see [`Resumed`].
+type RecordKey = (String, Option<String>, Option<u64>);
 
-    /// Keep only the inputs in shard I of N (numbered from 0), by a stable
-    /// hash of the input as given: N runs with 0/N .. N-1/N split the
-    /// inputs between them, each input in exactly one.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<Shard>,
-
-    /// No per-record messages and no summary on stderr (errors still
-    /// appear in the records and in the exit status).
-    #[arg(short, long)]
-    pub quiet: bool,
+impl resume::Line for Resumed {
+    type Key = RecordKey;
+    fn failed(&self) -> bool {
+        resume::is_error(self.error.as_ref())
+    }
+    fn into_key(self) -> RecordKey {
+        (self.warc_file, self.warc_record_id, self.warc_offset)
+    }
 }
 
 /// One output record: where the page sits in the archive, then the
@@ -99,6 +110,26 @@ struct Job {
 enum Work {
     Page(Page),
     Failed(Failure),
+}
+
+impl Job {
+    /// Where the record sits in its input.
+    fn record(&self) -> &RecordInfo {
+        match &self.work {
+            Work::Page(page) => &page.record,
+            Work::Failed(failure) => &failure.record,
+        }
+    }
+
+    /// The key `--resume` knows this record by.
+    fn key(&self) -> RecordKey {
+        let record = self.record();
+        (
+            self.file.to_string(),
+            record.record_id.clone(),
+            record.offset,
+        )
+    }
 }
 
 /// A worker's result.
@@ -196,13 +227,23 @@ pub fn run(args: WarcArgs) -> i32 {
     if stdin_uses > 1 {
         return super::usage_error("warc", "standard input (`-`) can be read only once");
     }
-    if let Some(shard) = args.shard {
+    if let Some(shard) = args.batch.shard {
         inputs.retain(|input| shard.keeps(input));
     }
-    if inputs.iter().any(|i| i == "-") && io::stdin().is_terminal() && !args.quiet {
+    if inputs.iter().any(|i| i == "-") && io::stdin().is_terminal() && !args.batch.quiet {
         eprintln!("copydesk: reading a WARC from standard input (end it with Ctrl-D)");
     }
-    let mut out = match output::create(args.output.as_deref()) {
+    let mut previous = None;
+    let opened = match (&args.batch.output, args.batch.resume) {
+        (Some(path), true) => resume::prepare::<Resumed>(path, args.batch.retry_errors)
+            .map_err(|e| format!("cannot resume from {}: {e}", path.display()))
+            .and_then(|found| {
+                previous = Some(found);
+                output::append(path)
+            }),
+        (path, _) => output::create(path.as_deref()),
+    };
+    let mut out = match opened {
         Ok(out) => out,
         Err(message) => {
             eprintln!("copydesk: {message}");
@@ -210,14 +251,10 @@ pub fn run(args: WarcArgs) -> i32 {
         }
     };
 
-    let extractor = Extractor::new(Options {
-        markdown: args.markdown,
-        comments: args.comments,
-        ..Options::default()
-    });
+    let extractor = Extractor::new(args.time.options(args.batch.options()));
     let max_bytes = extractor.options().max_bytes;
-    let jobs = args.jobs.map_or_else(thread_count, NonZeroUsize::get);
-    let notes = Progress::notes_only(args.quiet);
+    let jobs = args.batch.jobs();
+    let notes = Progress::notes_only(args.batch.quiet);
     let input_count = inputs.len();
 
     // Filled by the reading side and the writing side in turn, both on
@@ -227,26 +264,36 @@ pub fn run(args: WarcArgs) -> i32 {
         let file: Arc<str> = input.as_str().into();
         open(&input, max_bytes).map(move |item| (Arc::clone(&file), item))
     });
-    let jobs_iter = records.filter_map(|(file, item)| match item {
-        Item::Page(page) => Some(Job {
-            file,
-            work: Work::Page(page),
-        }),
-        Item::Failed(failure) => Some(Job {
-            file,
-            work: Work::Failed(failure),
-        }),
-        Item::Skipped(skip) => {
-            tally.borrow_mut().skip(skip);
-            None
+    let mut already_done = 0usize;
+    let jobs_iter = records.filter_map(|(file, item)| {
+        let work = match item {
+            Item::Page(page) => Work::Page(page),
+            Item::Failed(failure) => Work::Failed(failure),
+            Item::Skipped(skip) => {
+                tally.borrow_mut().skip(skip);
+                return None;
+            }
+        };
+        let job = Job { file, work };
+        if let Some(previous) = previous.as_mut() {
+            if previous.done.take(&job.key()) {
+                already_done += 1;
+                return None;
+            }
         }
+        Some(job)
     });
 
-    let written = for_each_ordered(
+    let budget = args.time.budget(
+        |job: &Job| (Arc::clone(&job.file), job.record().clone()),
+        late_line,
+    );
+    let written = for_each_ordered_within(
         jobs_iter,
         jobs,
         jobs * WINDOW_PER_JOB,
-        |job| process(&extractor, job),
+        budget,
+        move |job| process(&extractor, job),
         |done| match done {
             Done::NotHtml => {
                 tally.borrow_mut().skip(Skip::NotHtml);
@@ -266,7 +313,10 @@ pub fn run(args: WarcArgs) -> i32 {
     .and_then(|()| out.flush());
 
     let tally = tally.into_inner();
-    if !args.quiet {
+    if let (Some(previous), Some(path)) = (&previous, &args.batch.output) {
+        notes.note(&previous.note(path, already_done, None, "records"));
+    }
+    if !args.batch.quiet {
         eprintln!("copydesk: {}", tally.summary(input_count));
     }
     let failed = tally.failed > 0;
@@ -356,19 +406,31 @@ fn process(extractor: &Extractor, job: Job) -> Done {
             (record, article)
         }
     };
+    line(&job.file, &record, &article)
+}
+
+/// The line standing in for a record whose extraction ran past its budget.
+fn late_line((file, record): (Arc<str>, RecordInfo), mut article: Article) -> Done {
+    article.url.clone_from(&record.target_uri);
+    line(&file, &record, &article)
+}
+
+/// The output line of the record at `record` in `file`, with its failure
+/// noted for stderr.
+fn line(file: &str, record: &RecordInfo, article: &Article) -> Done {
     let failure = article.error.as_ref().map(|e| {
         let at = record
             .offset
             .map(|o| format!(" at offset {o}"))
             .unwrap_or_default();
-        format!("{}{at}: {} error: {}", job.file, e.kind, e.message)
+        format!("{file}{at}: {} error: {}", e.kind, e.message)
     });
     let mut line = serde_json::to_string(&Record {
-        warc_file: &job.file,
+        warc_file: file,
         warc_record_id: record.record_id.as_deref(),
         warc_date: record.date.as_deref(),
         warc_offset: record.offset,
-        article: &article,
+        article,
     })
     .expect("a record always serialises to JSON");
     line.push('\n');
@@ -408,6 +470,29 @@ mod tests {
             tally.summary(2),
             "2 files: 3 pages (1 with errors); skipped 4 records: 2 request, \
              1 with status not 200 (404×1), 1 not HTML"
+        );
+    }
+
+    #[test]
+    fn a_late_record_keeps_its_place_in_the_archive() {
+        let record = RecordInfo {
+            target_uri: Some("https://a.test/".into()),
+            record_id: Some("<urn:uuid:1>".into()),
+            date: None,
+            offset: Some(42),
+        };
+        let article = Article::failed(None, "timeout", "slow");
+        let Done::Line { line, failure } = late_line(("a.warc.gz".into(), record), article) else {
+            panic!("a late record is a line");
+        };
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["url"], "https://a.test/");
+        assert_eq!(v["warc_record_id"], "<urn:uuid:1>");
+        assert_eq!(v["warc_offset"], 42);
+        assert_eq!(v["error"]["kind"], "timeout");
+        assert_eq!(
+            failure.unwrap(),
+            "a.warc.gz at offset 42: timeout error: slow"
         );
     }
 

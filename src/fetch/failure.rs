@@ -5,6 +5,7 @@
 use std::error::Error as _;
 use std::time::Duration;
 
+use super::addresses::Blocked;
 use super::record::ErrorKind;
 
 /// Why one request (or one input) failed.
@@ -33,6 +34,10 @@ impl Failure {
     /// as the message (the top-level text alone, "error sending request",
     /// says nothing).
     pub fn from_reqwest(error: &reqwest::Error) -> Self {
+        if let Some(blocked) = blocked(error) {
+            // Its own words say it all; the layers around it add nothing.
+            return Failure::new(ErrorKind::Blocked, blocked.0.clone());
+        }
         let chain = cause_chain(error);
         let kind = if error.is_timeout() {
             ErrorKind::Timeout
@@ -48,6 +53,19 @@ impl Failure {
             retry_after: None,
         }
     }
+}
+
+/// The resolver's refusal of the host (`deny_private`), if that is what
+/// failed: it is somewhere in the chain of causes.
+fn blocked(error: &reqwest::Error) -> Option<&Blocked> {
+    let mut next: Option<&dyn std::error::Error> = error.source();
+    while let Some(cause) = next {
+        if let Some(blocked) = cause.downcast_ref::<Blocked>() {
+            return Some(blocked);
+        }
+        next = cause.source();
+    }
+    None
 }
 
 /// The error's message followed by each of its causes, deduplicated (the

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, watch, Semaphore};
 
+use super::addresses::PublicOnly;
 use super::dispatch::{self, Ctx};
 use super::frontier::Frontier;
 use super::http;
@@ -54,6 +55,11 @@ pub(crate) struct Shared {
     pub recorder: Option<Arc<dyn Recorder>>,
     /// Permits for pages being extracted at once.
     pub extract_slots: Arc<Semaphore>,
+    /// Permits for extractions given up on for running over their time
+    /// budget but still running (a thread cannot be stopped): each frees
+    /// its extraction slot by taking one of these, and past that number
+    /// they keep their slots, so threads stay bounded.
+    pub abandoned_slots: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -75,7 +81,11 @@ impl Fetcher {
     /// assert!(copydesk::fetch::Fetcher::new(bad).is_err());
     /// ```
     pub fn new(options: FetchOptions) -> Result<Self, BuildError> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if options.deny_private {
+            builder = builder.dns_resolver(Arc::new(PublicOnly)).no_proxy();
+        }
+        let client = builder
             .user_agent(options.user_agent.as_str())
             .default_headers(http::default_headers())
             // Redirects are followed by the fetcher, one request at a time,
@@ -88,6 +98,7 @@ impl Fetcher {
             .build()
             .map_err(|e| BuildError(error_chain(&e)))?;
         let extract_slots = Arc::new(Semaphore::new(options.extract_jobs.max(1)));
+        let abandoned_slots = Arc::new(Semaphore::new(options.extract_jobs.max(1)));
         Ok(Fetcher {
             shared: Shared {
                 client,
@@ -95,6 +106,7 @@ impl Fetcher {
                 options,
                 recorder: None,
                 extract_slots,
+                abandoned_slots,
             },
         })
     }

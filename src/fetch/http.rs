@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use url::Url;
 
+use super::addresses;
 use super::failure::Failure;
+use super::fetcher::Shared;
 use super::record::ErrorKind;
 use super::recorder::{Exchange, Recorder};
 use super::retry::parse_retry_after;
@@ -123,15 +125,17 @@ pub(crate) enum BodyEnd {
     Failed(Failure),
 }
 
-/// Sends a GET for `url` and waits for the response head.
-pub(crate) async fn send(
-    client: &reqwest::Client,
-    user_agent: &str,
-    url: &Url,
-) -> Result<Response, Failure> {
+/// Sends a GET for `url` and waits for the response head. Every request
+/// of a batch comes through here, so this is where an IP-literal host is
+/// refused under `deny_private` (names are left to the resolver).
+pub(crate) async fn send(shared: &Shared, url: &Url) -> Result<Response, Failure> {
+    if shared.options.deny_private {
+        addresses::check_literal(url)?;
+    }
     let date = DateTime::<Utc>::from(SystemTime::now());
-    let request = request_bytes(url, user_agent);
-    let inner = client
+    let request = request_bytes(url, &shared.options.user_agent);
+    let inner = shared
+        .client
         .get(url.clone())
         .send()
         .await

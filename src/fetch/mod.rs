@@ -14,6 +14,8 @@
 //!   and jitter, honouring `Retry-After`;
 //! - follows redirects itself (http and https only, at most ten, loops
 //!   caught), so each hop keeps its host's limits and robots.txt;
+//! - with [`FetchOptions::deny_private`], refuses loopback, private and
+//!   other non-public addresses, checked after DNS resolution;
 //! - downloads only HTML and XHTML, within a size limit checked as the body
 //!   streams in, and decodes gzip, brotli, deflate and zstd;
 //! - extracts on a thread pool of its own, with the response's
@@ -31,6 +33,7 @@
 //! # Ok(()) }
 //! ```
 
+mod addresses;
 mod dispatch;
 mod failure;
 mod fetcher;
@@ -44,6 +47,7 @@ mod recorder;
 mod retry;
 mod robots;
 
+pub use addresses::is_private;
 pub use fetcher::{Batch, BuildError, Fetcher, Stopper};
 pub use options::{FetchOptions, DEFAULT_USER_AGENT};
 pub use record::{ErrorKind, FetchRecord};

@@ -63,6 +63,15 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Redirects followed for one URL before it fails as `too_many_redirects`.
     pub max_redirects: usize,
+    /// Refuse hosts that are, or resolve only to, addresses that are not
+    /// public (loopback, private networks, link-local, CGNAT and the like:
+    /// see [`is_private`](super::is_private)), on every request, redirects
+    /// and robots.txt included; such inputs fail as `blocked`. Names are
+    /// checked after resolution and the connection goes to a checked
+    /// address. For services that fetch URLs their users give. Proxies set
+    /// in the environment are then not used, since a proxy would resolve
+    /// names where the check cannot see.
+    pub deny_private: bool,
     /// Fetch robots.txt once per site and skip what it disallows.
     pub obey_robots: bool,
     /// `Crawl-delay` values above this are cut to it, so that one site
@@ -71,7 +80,10 @@ pub struct FetchOptions {
     /// Pages extracted at once, on threads of their own (at least 1).
     pub extract_jobs: usize,
     /// Extraction settings; `extract.max_bytes` is also the largest body
-    /// downloaded (larger ones fail as `too_large` as soon as they cross it).
+    /// downloaded (larger ones fail as `too_large` as soon as they cross it),
+    /// and `extract.time_budget` the time one page's extraction may take
+    /// (past it the record is a `timeout` error, even if the extraction is
+    /// stuck where it does not check the time).
     pub extract: crate::Options,
 }
 
@@ -88,6 +100,7 @@ impl Default for FetchOptions {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             max_redirects: 10,
+            deny_private: false,
             obey_robots: true,
             max_crawl_delay: Duration::from_secs(60),
             extract_jobs: std::thread::available_parallelism().map_or(1, usize::from),

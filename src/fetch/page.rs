@@ -1,9 +1,10 @@
 //! One request for one input URL, as a task: judge the response, then
 //! retry, follow the redirect, or extract the page and send its record.
 
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use url::Url;
 
@@ -15,7 +16,8 @@ use super::job::Job;
 use super::options::FetchOptions;
 use super::record::{now_rfc3339, ErrorKind, FetchRecord};
 use super::retry::backoff;
-use crate::{Article, Extractor};
+use crate::guard::catching_panics;
+use crate::Article;
 
 /// Makes the next request for `job` (to `host`, whose slot it holds) and
 /// sees the job through to a record, a retry or a redirect.
@@ -81,7 +83,7 @@ enum Answer {
 /// page within the size limit.
 async fn attempt(shared: &Shared, url: &Url) -> Outcome {
     let recorder = shared.recorder.as_deref();
-    let mut response = match http::send(&shared.client, &shared.options.user_agent, url).await {
+    let mut response = match http::send(shared, url).await {
         Ok(response) => response,
         Err(failure) => {
             return Outcome {
@@ -178,7 +180,7 @@ fn retry_wait(options: &FetchOptions, job: &Job, failure: &mut Failure) -> Optio
 
 /// Extracts a page on the blocking thread pool, at most
 /// `options.extract_jobs` at once, so that parsing never starves the
-/// tasks doing network I/O.
+/// tasks doing network I/O; within `extract.time_budget` if there is one.
 async fn extract(
     shared: &Shared,
     body: Vec<u8>,
@@ -189,43 +191,63 @@ async fn extract(
     let permit = shared.extract_slots.clone().acquire_owned().await.ok();
     let extractor = shared.extractor.clone();
     let page_url = url.to_string();
-    let joined = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        extract_catching_panics(&extractor, &body, content_type.as_deref(), &page_url)
-    })
-    .await;
-    joined.unwrap_or_else(|e| {
-        Article::failed(
+    let work = move || {
+        catching_panics(Some(&page_url), || {
+            extractor.extract_bytes(&body, content_type.as_deref(), Some(&page_url))
+        })
+    };
+    let budget = shared.options.extract.time_budget;
+    match blocking_within(work, permit, budget, &shared.abandoned_slots).await {
+        Ok(Ok(article)) => article,
+        Ok(Err(e)) => Article::failed(
             Some(url.as_str()),
             ErrorKind::Extract.as_str(),
             format!("the extraction thread failed: {e}"),
-        )
-    })
+        ),
+        Err(budget) => {
+            let e = crate::Error::Timeout { budget };
+            Article::failed(Some(url.as_str()), e.kind(), e.to_string())
+        }
+    }
 }
 
-/// Extracts, turning a panic of the extractor into an `extract` error, so
-/// that one pathological page does not end a run over thousands.
-fn extract_catching_panics(
-    extractor: &Extractor,
-    body: &[u8],
-    content_type: Option<&str>,
-    url: &str,
-) -> Article {
-    panic::catch_unwind(AssertUnwindSafe(|| {
-        extractor.extract_bytes(body, content_type, Some(url))
-    }))
-    .unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".to_owned());
-        Article::failed(
-            Some(url),
-            ErrorKind::Extract.as_str(),
-            format!("the extractor panicked: {what}"),
-        )
-    })
+/// Runs `work` on the blocking pool, holding `permit` while it runs, and
+/// waits for it at most `budget`; past that, gives up waiting and returns
+/// the budget as the error.
+///
+/// The work itself cannot be stopped, so it goes on, abandoned. Its permit
+/// is then exchanged for one of `abandoned`, if one is free, so that
+/// another page may be extracted in its place; if none is, it keeps its
+/// permit. So at most as many threads as the two semaphores have permits
+/// are ever busy, however many pages overrun (as the command line's
+/// ordered runner does it).
+async fn blocking_within<R: Send + 'static>(
+    work: impl FnOnce() -> R + Send + 'static,
+    permit: Option<OwnedSemaphorePermit>,
+    budget: Option<Duration>,
+    abandoned: &Arc<Semaphore>,
+) -> Result<Result<R, tokio::task::JoinError>, Duration> {
+    // Shared with the thread, so the permit can be exchanged while it runs.
+    let slot = Arc::new(Mutex::new(permit));
+    let held = Arc::clone(&slot);
+    let task = tokio::task::spawn_blocking(move || {
+        let _held = held;
+        work()
+    });
+    let Some(budget) = budget else {
+        return Ok(task.await);
+    };
+    match tokio::time::timeout(budget, task).await {
+        Ok(joined) => Ok(joined),
+        Err(_) => {
+            if let Ok(spare) = Arc::clone(abandoned).try_acquire_owned() {
+                if let Ok(mut held) = slot.lock() {
+                    *held = Some(spare);
+                }
+            }
+            Err(budget)
+        }
+    }
 }
 
 /// The record of a page that was fetched and extracted (the extraction
@@ -310,14 +332,35 @@ mod tests {
         assert_eq!(status_text(599), "HTTP 599");
     }
 
-    #[test]
-    fn extraction_errors_pass_through_the_panic_guard() {
-        // A max_bytes of zero makes every page an error record.
-        let ex = Extractor::new(crate::Options {
-            max_bytes: 0,
-            ..crate::Options::default()
-        });
-        let a = extract_catching_panics(&ex, b"<p>x</p>", None, "http://a.test/");
-        assert_eq!(a.error.unwrap().kind, "too_large");
+    #[tokio::test]
+    async fn an_overrun_is_given_up_on_and_its_slot_handed_on() {
+        let slots = Arc::new(Semaphore::new(1));
+        let abandoned = Arc::new(Semaphore::new(1));
+        let slow = || std::thread::sleep(Duration::from_millis(400));
+        let permit = slots.clone().acquire_owned().await.ok();
+        let begun = Instant::now();
+        let late = blocking_within(slow, permit, Some(Duration::from_millis(20)), &abandoned).await;
+        assert_eq!(late.err(), Some(Duration::from_millis(20)));
+        assert!(begun.elapsed() < Duration::from_millis(300));
+        // The next page may start; the overrun holds the spare permit.
+        assert_eq!(slots.available_permits(), 1);
+        assert_eq!(abandoned.available_permits(), 0);
+
+        // With no spare left, a second overrun keeps its slot.
+        let permit = slots.clone().acquire_owned().await.ok();
+        let late = blocking_within(slow, permit, Some(Duration::from_millis(20)), &abandoned).await;
+        assert!(late.is_err());
+        assert_eq!(slots.available_permits(), 0);
+
+        // Work within its budget, or without one, gives its result.
+        let quick = blocking_within(|| 7, None, Some(Duration::from_secs(5)), &abandoned).await;
+        assert_eq!(quick.unwrap().unwrap(), 7);
+        assert_eq!(
+            blocking_within(|| 8, None, None, &abandoned)
+                .await
+                .unwrap()
+                .unwrap(),
+            8
+        );
     }
 }

@@ -84,6 +84,10 @@ pub enum ErrorKind {
     TooLarge,
     /// The response is not HTML or XHTML; its body was not downloaded.
     NotHtml,
+    /// The host is, or resolves only to, an address that is not public
+    /// (loopback, private, link-local...), and
+    /// [`FetchOptions::deny_private`](super::FetchOptions::deny_private) is set.
+    Blocked,
     /// robots.txt does not allow the URL (or could not be read; RFC 9309
     /// then says to assume it disallows everything).
     RobotsDisallowed,
@@ -109,6 +113,7 @@ impl ErrorKind {
             ErrorKind::HttpStatus => "http_status",
             ErrorKind::TooLarge => "too_large",
             ErrorKind::NotHtml => "not_html",
+            ErrorKind::Blocked => "blocked",
             ErrorKind::RobotsDisallowed => "robots_disallowed",
             ErrorKind::TooManyRedirects => "too_many_redirects",
             ErrorKind::Decode => "decode",

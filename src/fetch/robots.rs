@@ -53,6 +53,10 @@ impl Robots {
                 }
             }
             Robots::DisallowAll(why) => Err(Failure::new(ErrorKind::RobotsDisallowed, why.clone())),
+            // The page's host is the one refused: say so plainly.
+            Robots::Unreachable(failure) if failure.kind == ErrorKind::Blocked => {
+                Err(failure.clone())
+            }
             Robots::Unreachable(failure) => Err(Failure::new(
                 failure.kind,
                 format!("robots.txt: {}", failure.message),
@@ -142,7 +146,7 @@ enum Answer {
 
 async fn fetch_once(shared: &Shared, url: &Url) -> Answer {
     let recorder = shared.recorder.as_deref();
-    let mut response = match http::send(&shared.client, &shared.options.user_agent, url).await {
+    let mut response = match http::send(shared, url).await {
         Ok(response) => response,
         Err(failure) => return Answer::Failed(failure, None),
     };
