@@ -217,15 +217,53 @@ fn trim_edges(lines: &mut Vec<Line>) {
             || (!linky(l)
                 && (len(l) >= rules::LABEL_CHARS || l.text.ends_with(rules::SENTENCE_END)))
     };
-    let Some(last) = lines.iter().rposition(solid) else {
-        return;
-    };
-    lines.truncate(last + 1);
+    loop {
+        let Some(last) = lines.iter().rposition(solid) else {
+            return;
+        };
+        lines.truncate(last + 1);
+        if !drop_tail_note(lines) {
+            break;
+        }
+    }
     let lead = lines
         .iter()
         .take_while(|l| linky(l) && !matches!(l.kind, Kind::Heading(_)))
         .count();
     lines.drain(..lead);
+}
+
+/// Drops one end note of the article, if there is one: a copyright or
+/// picture-credit line, or a short label ("Weitere Informationen:", "Read
+/// more:") with the few short lines or links it introduces. Returns whether
+/// it dropped anything.
+fn drop_tail_note(lines: &mut Vec<Line>) -> bool {
+    let len = |l: &Line| l.text.chars().count();
+    let Some(last) = lines.last() else {
+        return false;
+    };
+    if lines.len() > 1
+        && len(last) <= rules::TAIL_NOTE_CHARS
+        && rules::TAIL_NOTE.is_match(&last.text)
+    {
+        lines.pop();
+        return true;
+    }
+    let tail_start = lines
+        .len()
+        .saturating_sub(rules::TAIL_LABEL_MAX_ITEMS + 1)
+        .max(1);
+    let label = (tail_start..lines.len()).rev().find(|&k| {
+        let l = &lines[k];
+        l.text.ends_with(':') && len(l) <= rules::TAIL_LABEL_CHARS && l.kind != Kind::Code
+    });
+    match label {
+        Some(k) if lines[k + 1..].iter().all(|l| l.link_chars * 2 >= len(l)) => {
+            lines.truncate(k);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Captions describe a picture, not the story; they stay out of the text.

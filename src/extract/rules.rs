@@ -238,6 +238,19 @@ pub const LISTING_MIN_TEASERS: usize = 4;
 pub const TEASER_CHARS: usize = 400;
 /// A trailing line shorter than this without closing punctuation is a label.
 pub const LABEL_CHARS: usize = 40;
+/// Last lines of an article that are notes about it, not part of it:
+/// copyright and licence lines, picture credits ("Titelbild: AFP"). Checked
+/// only at the end of the text, where such notes sit.
+pub static TAIL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(©|\(c\) |copyright\b)|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|^(titelbild|beitragsbild|titelfoto|aufmacherbild|header image|featured image|cover image|foto|fotos|photo|photos|bild|image|credits?)\s*:")
+        .expect("valid regex")
+});
+/// End notes longer than this are paragraphs that merely mention copyright.
+pub const TAIL_NOTE_CHARS: usize = 300;
+/// A label closing the text ("Weitere Informationen:") is at most this long…
+pub const TAIL_LABEL_CHARS: usize = 60;
+/// …and introduces at most this many links.
+pub const TAIL_LABEL_MAX_ITEMS: usize = 6;
 /// Characters that close a sentence (or a quoted one), in the scripts we meet.
 pub const SENTENCE_END: &[char] = &[
     '.', '!', '?', '…', '"', '”', '»', '。', '！', '？', '’', '\'', '؟', '।',
