@@ -309,3 +309,74 @@ fn is_listing(lines: &[Line]) -> bool {
         && n_linked * 10 >= n_headings * 7
         && body < n_linked * rules::TEASER_CHARS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, kind: Kind, link_chars: usize) -> Line {
+        Line {
+            text: text.to_owned(),
+            kind,
+            link_chars,
+            block: 0,
+        }
+    }
+
+    fn para(text: &str) -> Line {
+        line(text, Kind::Para, 0)
+    }
+
+    fn texts(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    const STORY: &str = "The council voted on Tuesday to keep the library open for another year.";
+
+    #[test]
+    fn end_notes_leave_the_text() {
+        let mut lines = vec![
+            para(STORY),
+            para("Weitere Informationen:"),
+            line("Pressemitteilung vom 3. Mai", Kind::Item, 27),
+            para("Titelbild: Jane Roe / Agency"),
+            para("© 2024 Daily Bugle. All rights reserved."),
+        ];
+        trim_edges(&mut lines);
+        assert_eq!(texts(&lines), [STORY]);
+    }
+
+    #[test]
+    fn a_label_over_plain_text_or_code_stays() {
+        let mut lines = vec![
+            para(STORY),
+            para("In short:"),
+            line("set-option -g mouse on", Kind::Code, 0),
+            para("Timetable:"),
+            para("Contest 12:00"),
+            para("That is all for today, see you at the lake."),
+        ];
+        let before = texts(&lines).join("\n");
+        trim_edges(&mut lines);
+        assert_eq!(texts(&lines).join("\n"), before);
+        // A copyright line alone is not mistaken for the whole text.
+        let mut only = vec![para("© 2024 Daily Bugle. All rights reserved.")];
+        trim_edges(&mut only);
+        assert_eq!(only.len(), 1);
+    }
+
+    #[test]
+    fn rows_of_linked_names_with_data_are_no_listing() {
+        let row = |t: &str, links: usize| line(t, Kind::Row, links);
+        let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];
+        for n in 1..=9 {
+            // The linked names are most of the row, the positions plain text.
+            let text = format!("{n}. Adeiny Hechavarria (R) 3B {n}. Jose Lobaton (S) C");
+            lines.push(row(&text, 29));
+        }
+        assert!(!is_listing(&lines));
+        // The same rows as bare links are a layout table of navigation.
+        let nav: Vec<Line> = (0..9).map(|n| row(&format!("Section {n}"), 9)).collect();
+        assert!(is_listing(&nav));
+    }
+}
