@@ -141,7 +141,8 @@ fn is_unlikely(tag: Tag, class_id: &str, s: &Stats, body_chars: u32) -> bool {
     let big = s.chars * 10 >= body_chars * 3;
     let prose = s.p >= 2 && s.link_density() < 0.3 && s.chars * 10 >= body_chars;
     let rescued = rules::MAYBE_CANDIDATE.is_match(class_id) && (big || prose)
-        || rules::MATH.is_match(class_id);
+        || rules::MATH.is_match(class_id)
+        || rules::POSTS_WIDGET.is_match(class_id);
     !class_id.is_empty()
         && rules::UNLIKELY.is_match(class_id)
         && !rescued

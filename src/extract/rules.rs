@@ -109,6 +109,12 @@ pub static MAYBE_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Blogger's posts column, a "widget" like the sidebar's boxes
+/// (`class="widget Blog"`, where the sidebar has `widget BlogArchive`,
+/// `widget Profile`…): the one widget that is the content.
+pub static POSTS_WIDGET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(^|\s)blog(\s|$)").expect("valid regex"));
+
 /// Class/id words of typeset mathematics (MathJax, KaTeX): a formula is a
 /// few characters, so no size test could rescue it, and its renderer's
 /// class names carry words like "menu" (`CtxtMenu_Attached_0`).
