@@ -8,8 +8,18 @@ use super::score::class_weight;
 use super::stats::{self, Stats};
 use super::text;
 
-/// Removes furniture inside `roots`, updating `removed` and `st`.
-pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], flags: Flags) {
+/// Removes furniture inside `roots`, updating `removed` and `st`. A root
+/// may itself be judged furniture (a pass that chose a link rail comes back
+/// empty, and the next pass gets its turn) unless `keep_roots` says the
+/// roots are known to be the article.
+pub fn clean(
+    dom: &Dom,
+    roots: &[u32],
+    removed: &mut [bool],
+    st: &mut [Stats],
+    flags: Flags,
+    keep_roots: bool,
+) {
     let data_tables = mark_data_tables(dom, roots, removed);
     let is_data = |i: usize| data_tables.binary_search(&(i as u32)).is_ok();
     // Always-furniture inside an article: its footer, asides, small share bars,
@@ -85,6 +95,7 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
                 || ctx.sheltered[k]
                 || ctx.holds_data[k]
                 || (i != start && st[i].chars >= wrapper_chars)
+                || (i == start && keep_roots)
             {
                 continue;
             }

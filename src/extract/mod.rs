@@ -49,6 +49,8 @@ struct Attempt {
     /// Characters outside links, zero for a page of teasers.
     prose: usize,
     byline: Option<String>,
+    /// Chosen by the page's article-body marker (see `select::Selection`).
+    marked: bool,
 }
 
 /// Readability's retry ladder: each step drops one of the stricter rules.
@@ -141,7 +143,8 @@ pub fn extract_body_timed(
         }) {
             best = Some(a);
         }
-        if good {
+        // The publisher's body marker outranks what looser passes let in.
+        if good || best.as_ref().is_some_and(|b| b.marked && b.chars > 0) {
             break;
         }
     }
@@ -178,7 +181,7 @@ fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, timings: &mut Timings
     lap(&mut clock, &mut timings.score);
     let sel = select::select(dom, &removed, &st, &sc);
     lap(&mut clock, &mut timings.select);
-    clean::clean(dom, &sel.roots, &mut removed, &mut st, flags);
+    clean::clean(dom, &sel.roots, &mut removed, &mut st, flags, sel.marked);
     drop_captions(dom, &sel.roots, &mut removed);
     lap(&mut clock, &mut timings.clean);
     let mut lines = assemble::lines(dom, &sel.roots, &removed, false);
@@ -200,6 +203,7 @@ fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, timings: &mut Timings
         lines,
         chars,
         byline: pruned.byline,
+        marked: sel.marked,
     }
 }
 
@@ -363,6 +367,19 @@ mod tests {
         let mut only = vec![para("© 2024 Daily Bugle. All rights reserved.")];
         trim_edges(&mut only);
         assert_eq!(only.len(), 1);
+    }
+
+    #[test]
+    fn a_short_post_is_found_by_its_body_marker() {
+        // The paragraph vote prefers the blog's comma-rich self-description
+        // to a one-line post; the publisher's `post-body` says which is which.
+        let html = r#"<html><body><div id="wrap"><div class="post hentry">
+            <h3 class="post-title">Stud love</h3>
+            <div class="post-body entry-content">I heart you.</div></div>
+            <div id="side"><p>A visual gathering of thoughts, ponderings, desired objects,
+            and inspiration, wrapped up in a diary.</p></div></div></body></html>"#;
+        let a = crate::extract(html, None);
+        assert_eq!(a.text, "Stud love\nI heart you.");
     }
 
     #[test]

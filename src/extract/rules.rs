@@ -109,6 +109,20 @@ pub static MAYBE_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Class names that publishing systems give the article body itself
+/// (WordPress `entry-content`, Blogger `post-body`, news CMSs
+/// `article-body`), matched as whole class names.
+pub static BODY_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^|\s)(entry-content|entry-body|post-content|post-body|post-entry|postbody|article-body|articlebody|article__body|article-content|articlecontent|story-body|storybody|blog-post-body|td-post-content)(\s|$)")
+        .expect("valid regex")
+});
+/// Below this many characters the paragraph vote is too weak to trust over
+/// the publisher's own body marker.
+pub const SMALL_CONTENT_CHARS: u32 = 300;
+
+/// Text a post's wrapper may add to its marked body: title, date, byline.
+pub const POST_HEADER_CHARS: u32 = 250;
+
 /// Blogger's posts column, a "widget" like the sidebar's boxes
 /// (`class="widget Blog"`, where the sidebar has `widget BlogArchive`,
 /// `widget Profile`…): the one widget that is the content.

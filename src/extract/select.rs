@@ -12,6 +12,9 @@ use super::text;
 pub struct Selection {
     /// Subtree roots, in document order.
     pub roots: Vec<u32>,
+    /// The roots are the page's own article-body element, chosen because the
+    /// paragraph vote found too little text to trust.
+    pub marked: bool,
 }
 
 fn element_children(dom: &Dom, removed: &[bool], i: u32) -> Vec<u32> {
@@ -33,6 +36,28 @@ fn ancestors(dom: &Dom, i: u32) -> Vec<u32> {
 /// Chooses the content roots from the scores.
 pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selection {
     let body = dom.body;
+    let roots = vote(dom, removed, st, sc);
+    let chars: u32 = roots.iter().map(|&r| st[r as usize].chars).sum();
+    if chars < rules::SMALL_CONTENT_CHARS {
+        if let Some(marker) = body_marker(dom, removed, st, body) {
+            if !roots.contains(&marker) {
+                return Selection {
+                    roots: vec![marker],
+                    marked: true,
+                };
+            }
+        }
+    }
+    Selection {
+        roots,
+        marked: false,
+    }
+}
+
+/// The roots Readability's paragraph vote elects: the best candidate,
+/// widened to a shared ancestor or its parent, with the siblings that belong.
+fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
+    let body = dom.body;
     let mut top: Vec<u32> = (0..dom.len() as u32)
         .filter(|&i| sc.candidate[i as usize])
         .collect();
@@ -44,11 +69,11 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     });
     top.truncate(rules::TOP_CANDIDATES);
     let Some(&first) = top.first() else {
-        return Selection { roots: vec![body] };
+        return vec![body];
     };
     let mut best = first;
     if best == body {
-        return Selection { roots: vec![body] };
+        return vec![body];
     }
     let best_score = sc.score[best as usize];
     // When several near-best candidates share an ancestor, the article is that
@@ -98,7 +123,7 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     let top_score = sc.score[best as usize];
     let parent = dom.nodes[best as usize].parent;
     if parent == NONE {
-        return Selection { roots: vec![best] };
+        return vec![best];
     }
     let threshold = (top_score * 0.2).max(10.0);
     let best_class = dom.attr(best, "class").unwrap_or("");
@@ -113,7 +138,47 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
         roots.insert(0, lead);
     }
     add_ingredients(dom, removed, st, body, &mut roots);
-    Selection { roots }
+    roots
+}
+
+/// The page's article-body element, when it marks exactly one (a page of
+/// several is a blog's front page or a feed) and it holds text.
+fn body_marker(dom: &Dom, removed: &[bool], st: &[Stats], body: u32) -> Option<u32> {
+    let mut found = None;
+    let end = dom.nodes[body as usize].end;
+    let mut i = body;
+    while i < end {
+        let node = &dom.nodes[i as usize];
+        if removed[i as usize] {
+            i = node.end;
+            continue;
+        }
+        let marked = node.tag != Tag::Text
+            && (rules::BODY_MARKER.is_match(dom.class_id_lower(i))
+                || dom.attr(i, "itemprop") == Some("articleBody"));
+        if marked {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+            i = node.end;
+            continue;
+        }
+        i += 1;
+    }
+    let marker = found.filter(|&m| st[m as usize].chars > 0)?;
+    // The post's title and date sit just outside its body: climb to the
+    // first wrapper that holds a heading, if it adds no more than a header's
+    // worth of text.
+    let limit = st[marker as usize].chars + rules::POST_HEADER_CHARS;
+    let mut p = dom.nodes[marker as usize].parent;
+    while p != NONE && p != body && st[p as usize].chars <= limit {
+        if st[p as usize].heading_chars > st[marker as usize].heading_chars {
+            return Some(p);
+        }
+        p = dom.nodes[p as usize].parent;
+    }
+    Some(marker)
 }
 
 /// A recipe's ingredient list set in its own box outside the method's
