@@ -606,13 +606,22 @@ fn page_texts(source: &str) -> (String, String) {
     let mut all = String::new();
     for node in doc.tree.root().descendants() {
         if let scraper::Node::Text(t) = node.value() {
-            all.push_str(t);
+            // MathML lays out its tokens (identifiers, operators, numbers,
+            // text) as separate boxes: `<mi>a</mi><mo>≠</mo><mn>0</mn>` reads
+            // "a ≠ 0".
+            let token = node.parent().is_some_and(|p| {
+                matches!(p.value(), scraper::Node::Element(e)
+                    if matches!(e.name(), "mi" | "mo" | "mn" | "ms" | "mtext"))
+            });
+            let pad = if token { " " } else { "" };
+            let t = [pad, &**t, pad].concat();
+            all.push_str(&t);
             let hidden = node.ancestors().any(|a| {
                 matches!(a.value(), scraper::Node::Element(e)
                     if matches!(e.name(), "script" | "style" | "template"))
             });
             if !hidden {
-                visible.push_str(t);
+                visible.push_str(&t);
             }
         }
     }
