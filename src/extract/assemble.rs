@@ -40,7 +40,8 @@ fn is_math_token(name: &str) -> bool {
 #[derive(Clone, Copy)]
 enum Close {
     Nothing,
-    Space,
+    /// The space after a MathML token (see `Walker::math_space`).
+    MathSpace,
     Block,
     Pre,
     Link,
@@ -59,6 +60,9 @@ struct Walker<'d, 'a> {
     in_pre: u32,
     in_link: u32,
     in_quote: u32,
+    /// The line ends in the space that follows a MathML token, which
+    /// punctuation after the formula takes back ("a ≠ 0," not "a ≠ 0 ,").
+    math_space: bool,
     /// Open lists: `None` for bullets, `Some(n)` for the next ordered number.
     lists: Vec<Option<u32>>,
     /// Rows seen in the current table (for the Markdown header rule).
@@ -86,6 +90,7 @@ impl Walker<'_, '_> {
         }
         self.cur.clear();
         self.cur_links = 0;
+        self.math_space = false;
     }
 
     fn push_text(&mut self, s: &str) {
@@ -106,6 +111,15 @@ impl Walker<'_, '_> {
                 }
             }
         } else {
+            let lead = s.trim_start();
+            if !lead.is_empty()
+                && std::mem::take(&mut self.math_space)
+                && lead.starts_with([',', '.', ';', ':', '!', '?', ')'])
+                && self.cur.ends_with(' ')
+            {
+                self.cur.pop();
+                return self.push_text(lead);
+            }
             for c in s.chars() {
                 if c.is_whitespace() {
                     if !self.cur.is_empty() && !self.cur.ends_with(' ') {
@@ -251,10 +265,19 @@ impl Walker<'_, '_> {
                 self.open_block(i, kind);
                 Close::Block
             }
+            Tag::OtherInline
+                if node.el.is_some_and(|e| {
+                    e.name() == "math" && super::dom::attr(e, "display") == Some("block")
+                }) =>
+            {
+                // A display formula is a line of its own, like a paragraph.
+                self.open_block(i, Kind::Para);
+                Close::Block
+            }
             Tag::OtherInline if node.el.is_some_and(|e| is_math_token(e.name())) => {
                 // MathML lays its tokens out as separate boxes: `a x 2`, not `ax2`.
                 self.space();
-                Close::Space
+                Close::MathSpace
             }
             _ => Close::Nothing,
         }
@@ -263,7 +286,10 @@ impl Walker<'_, '_> {
     fn close(&mut self, i: u32, how: Close) {
         match how {
             Close::Nothing => {}
-            Close::Space => self.space(),
+            Close::MathSpace => {
+                self.space();
+                self.math_space = true;
+            }
             Close::Marker(m) => {
                 if self.cur.ends_with(' ') {
                     self.cur.pop();
@@ -360,6 +386,7 @@ pub fn lines(dom: &Dom, roots: &[u32], removed: &[bool], markdown: bool) -> Vec<
         in_pre: 0,
         in_link: 0,
         in_quote: 0,
+        math_space: false,
         lists: Vec::new(),
         rows: Vec::new(),
         link_href: Vec::new(),

@@ -383,6 +383,29 @@ mod tests {
     }
 
     #[test]
+    fn formulas_keep_their_punctuation_and_display_lines() {
+        let mml = |inner: &str, display: &str| {
+            format!(
+                r#"<mjx-container class="MathJax CtxtMenu_Attached_0"><mjx-assistive-mml>
+                <math xmlns="http://www.w3.org/1998/Math/MathML"{display}>{inner}</math>
+                </mjx-assistive-mml></mjx-container>"#
+            )
+        };
+        let html = format!(
+            "<html><body><article><p>Take {} , and call its roots r and s, as \
+             every textbook does, and as we shall do here for the rest of the page.</p>{}\
+             <p>That is the whole proof, and it gives two identities, both worth \
+             remembering, that Viete wrote down.</p></article></body></html>",
+            mml("<mi>a</mi><mo>≠</mo><mn>0</mn>", ""),
+            mml("<mi>r</mi><mo>+</mo><mi>s</mi>", r#" display="block""#),
+        );
+        let a = crate::extract(&html, None);
+        let lines: Vec<&str> = a.text.lines().collect();
+        assert!(lines[0].starts_with("Take a ≠ 0, and call"), "{}", a.text);
+        assert_eq!(lines[1], "r + s");
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];
