@@ -279,9 +279,11 @@ pub const SENTENCE_END: &[char] = &[
 pub const SIBLING_MAX_LINK_DENSITY: f32 = 0.3;
 /// Class/id words of an article's lead paragraph (standfirst), which sites
 /// set in the header apart from the body: "lead", "intro", the French
-/// "chapo", the German "Vorspann" and "Teaser".
+/// "chapo", the German "Vorspann" and "Teaser", the Czech and Slovak
+/// "perex", the Scandinavian "ingress", the Spanish "entradilla"/"bajada",
+/// the Italian "sommario".
 pub static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|chapo|chapeau|kurztext|vorspann|teaser|article-teaser)([^a-z]|$)")
+    Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|chapo|chapeau|kurztext|vorspann|teaser|article-teaser|perex|ingress|entradilla|bajada|sommario)([^a-z]|$)")
         .expect("valid regex")
 });
 /// Class/id or itemprop words of a recipe's ingredient list, which recipe
