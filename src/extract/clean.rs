@@ -33,7 +33,7 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
                     .ends_with(':'),
                 _ => {
                     i != r as usize && {
-                        let class_id = dom.class_id(i as u32);
+                        let class_id = dom.class_id_lower(i as u32);
                         (st[i].chars < rules::RETRY_CHARS as u32
                             && rules::SHARE.is_match(&class_id))
                             || (is_caption(&class_id, &st[i], content_chars))

@@ -1,6 +1,7 @@
 //! Every heuristic constant of the extractor, with the page kind that taught it.
 
 use regex::Regex;
+use std::borrow::Cow;
 use scraper::node::Element;
 use std::sync::LazyLock;
 
@@ -188,22 +189,36 @@ pub static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Splits a class/id string into lower-case word tokens (`c-ad__label` →
 /// `c`, `ad`, `label`; `ArticleTags` → `article`, `tags`).
-pub fn class_tokens(raw: &str) -> impl Iterator<Item = String> + '_ {
+///
+/// Tokens are borrowed from `raw` unless they hold capitals: this runs on
+/// every element of every page.
+///
+/// ```
+/// let t: Vec<_> = copydesk::extract::rules::class_tokens("c-ad__label ArticleTags x2Y").collect();
+/// assert_eq!(t, ["c", "ad", "label", "article", "tags", "x2", "y"]);
+/// ```
+pub fn class_tokens(raw: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     raw.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .flat_map(|w| {
-            let mut parts = Vec::new();
-            let mut cur = String::new();
-            let mut prev_lower = false;
-            for c in w.chars() {
-                if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-                    parts.push(std::mem::take(&mut cur));
+            // A new token starts at a capital after a lower-case letter or digit.
+            let b = w.as_bytes();
+            let mut start = 0;
+            (1..=b.len()).filter_map(move |k| {
+                let split = k == b.len()
+                    || (b[k].is_ascii_uppercase()
+                        && (b[k - 1].is_ascii_lowercase() || b[k - 1].is_ascii_digit()));
+                if !split {
+                    return None;
                 }
-                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-                cur.push(c.to_ascii_lowercase());
-            }
-            parts.push(cur);
-            parts
+                let token = &w[start..k];
+                start = k;
+                Some(if token.bytes().any(|c| c.is_ascii_uppercase()) {
+                    Cow::Owned(token.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(token)
+                })
+            })
         })
 }
 
