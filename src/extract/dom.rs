@@ -372,10 +372,31 @@ impl Iterator for Children<'_, '_> {
 /// assert_eq!(copydesk::extract::dom::attr(a.value(), "id"), a.value().attr("id"));
 /// ```
 pub fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
+    // `Element::attr` matches attributes without a namespace only.
+    let plain = |q: &html5ever::QualName| q.prefix.is_none() && q.ns == ns!();
+    // The names asked for on every element compare as interned atoms
+    // (integers), not as strings each attribute's atom must be looked up for.
+    let atom = match name {
+        "class" => local_name!("class"),
+        "id" => local_name!("id"),
+        "href" => local_name!("href"),
+        "style" => local_name!("style"),
+        "hidden" => local_name!("hidden"),
+        "type" => local_name!("type"),
+        "aria-hidden" => local_name!("aria-hidden"),
+        "role" => local_name!("role"),
+        "rel" => local_name!("rel"),
+        _ => {
+            return e
+                .attrs
+                .iter()
+                .find(|(q, _)| plain(q) && &*q.local == name)
+                .map(|(_, v)| &**v)
+        }
+    };
     e.attrs
         .iter()
-        // `Element::attr` matches attributes without a namespace only.
-        .find(|(q, _)| q.prefix.is_none() && q.ns == ns!() && &*q.local == name)
+        .find(|(q, _)| plain(q) && q.local == atom)
         .map(|(_, v)| &**v)
 }
 
@@ -508,12 +529,24 @@ mod tests {
     #[test]
     fn attr_finds_what_element_attr_finds() {
         let doc = Html::parse_document(
-            r#"<html lang=en xml:lang=en><body><p class="A b" id=x data-k=v hidden>t</p></body></html>"#,
+            r#"<html lang=en xml:lang=en><body><p class="A b" id=x data-k=v hidden style="s" aria-hidden=true role=note>t</p><a rel=author href=/a TYPE=x>a</a></body></html>"#,
         );
         for el in doc.root_element().descendent_elements() {
             let e = el.value();
             for name in [
-                "class", "id", "lang", "xml:lang", "data-k", "hidden", "href", "",
+                "class",
+                "id",
+                "lang",
+                "xml:lang",
+                "data-k",
+                "hidden",
+                "href",
+                "",
+                "style",
+                "type",
+                "aria-hidden",
+                "role",
+                "rel",
             ] {
                 assert_eq!(attr(e, name), e.attr(name), "{name}");
             }

@@ -284,8 +284,13 @@ impl<'a> Model<'a> {
             .iter()
             .rposition(|open| open.eq_ignore_ascii_case(name))
         {
-            let closed = self.stack.split_off(reach + at);
-            self.foreign -= closed.iter().filter(|n| Kind::of(n).foreign).count();
+            // Closing happens at nearly every end tag: no copy of what
+            // closes, and no look at it outside SVG and MathML.
+            if self.foreign > 0 {
+                let closed = &self.stack[reach + at..];
+                self.foreign -= closed.iter().filter(|n| Kind::of(n).foreign).count();
+            }
+            self.stack.truncate(reach + at);
         }
     }
 }
@@ -473,7 +478,7 @@ impl<'a> Scanner<'a> {
                 }
                 i = match b.get(j) {
                     Some(&q @ (b'"' | b'\'')) => {
-                        find(&b[j + 1..], &[q]).map_or(b.len(), |k| j + 1 + k + 1)
+                        memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |k| j + 1 + k + 1)
                     }
                     _ => {
                         let mut k = j;
