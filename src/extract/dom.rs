@@ -372,32 +372,98 @@ impl Iterator for Children<'_, '_> {
 /// assert_eq!(copydesk::extract::dom::attr(a.value(), "id"), a.value().attr("id"));
 /// ```
 pub fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
-    // `Element::attr` matches attributes without a namespace only.
-    let plain = |q: &html5ever::QualName| q.prefix.is_none() && q.ns == ns!();
-    // The names asked for on every element compare as interned atoms
-    // (integers), not as strings each attribute's atom must be looked up for.
-    let atom = match name {
-        "class" => local_name!("class"),
-        "id" => local_name!("id"),
-        "href" => local_name!("href"),
-        "style" => local_name!("style"),
-        "hidden" => local_name!("hidden"),
-        "type" => local_name!("type"),
-        "aria-hidden" => local_name!("aria-hidden"),
-        "role" => local_name!("role"),
-        "rel" => local_name!("rel"),
-        _ => {
-            return e
-                .attrs
+    match Attrs::slot(name) {
+        Some(k) => {
+            let atom = &COMMON[k];
+            e.attrs
                 .iter()
-                .find(|(q, _)| plain(q) && &*q.local == name)
+                .find(|(q, _)| plain(q) && q.local == *atom)
                 .map(|(_, v)| &**v)
         }
-    };
-    e.attrs
-        .iter()
-        .find(|(q, _)| plain(q) && q.local == atom)
-        .map(|(_, v)| &**v)
+        None => e
+            .attrs
+            .iter()
+            .find(|(q, _)| plain(q) && &*q.local == name)
+            .map(|(_, v)| &**v),
+    }
+}
+
+/// `Element::attr` matches attributes without a namespace only.
+fn plain(q: &html5ever::QualName) -> bool {
+    q.prefix.is_none() && q.ns == ns!()
+}
+
+const COMMON_LEN: usize = 9;
+
+/// The attribute names read on every element. They compare as interned
+/// atoms (integers), where a name given as a string must be compared with
+/// the text of each attribute's atom.
+static COMMON: [html5ever::LocalName; COMMON_LEN] = [
+    local_name!("class"),
+    local_name!("id"),
+    local_name!("href"),
+    local_name!("style"),
+    local_name!("hidden"),
+    local_name!("type"),
+    local_name!("aria-hidden"),
+    local_name!("role"),
+    local_name!("rel"),
+];
+
+/// The [`COMMON`] attributes of one element, found in one pass over its
+/// attribute list, for code that asks for several of them in turn.
+///
+/// ```
+/// let doc = scraper::Html::parse_fragment(r#"<p class="x" hidden data-k="v">t</p>"#);
+/// let p = doc.root_element().first_child().and_then(scraper::ElementRef::wrap).unwrap();
+/// let a = copydesk::extract::dom::Attrs::of(p.value());
+/// assert_eq!((a.get("class"), a.get("hidden"), a.get("id")), (Some("x"), Some(""), None));
+/// assert_eq!(a.get("data-k"), Some("v"));
+/// ```
+pub struct Attrs<'e> {
+    el: &'e Element,
+    values: [Option<&'e str>; COMMON_LEN],
+}
+
+impl<'e> Attrs<'e> {
+    /// Reads the attributes of `e`.
+    pub fn of(el: &'e Element) -> Attrs<'e> {
+        let mut values = [None; COMMON_LEN];
+        for (q, v) in &el.attrs {
+            if !plain(q) {
+                continue;
+            }
+            if let Some(k) = COMMON.iter().position(|c| *c == q.local) {
+                // The first of a name wins, as in `Element::attr`.
+                values[k].get_or_insert(&**v);
+            }
+        }
+        Attrs { el, values }
+    }
+
+    /// The attribute `name`, as [`attr`] finds it.
+    pub fn get(&self, name: &str) -> Option<&'e str> {
+        match Attrs::slot(name) {
+            Some(k) => self.values[k],
+            None => attr(self.el, name),
+        }
+    }
+
+    /// Where `name` sits in [`COMMON`].
+    fn slot(name: &str) -> Option<usize> {
+        Some(match name {
+            "class" => 0,
+            "id" => 1,
+            "href" => 2,
+            "style" => 3,
+            "hidden" => 4,
+            "type" => 5,
+            "aria-hidden" => 6,
+            "role" => 7,
+            "rel" => 8,
+            _ => return None,
+        })
+    }
 }
 
 /// Appends the lower-cased `class id` of `e` to `buf` (the format of
@@ -549,6 +615,7 @@ mod tests {
                 "rel",
             ] {
                 assert_eq!(attr(e, name), e.attr(name), "{name}");
+                assert_eq!(Attrs::of(e).get(name), e.attr(name), "{name}");
             }
         }
     }

@@ -58,29 +58,31 @@ static HIDDEN_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// True when the page hides this element from readers.
 pub fn is_hidden(e: &Element) -> bool {
-    if super::dom::attr(e, "hidden").is_some() {
+    // One pass over the attributes instead of one per name: this runs for every element.
+    let attrs = super::dom::Attrs::of(e);
+    if attrs.get("hidden").is_some() {
         return true;
     }
     if e.name() == "input"
-        && super::dom::attr(e, "type").is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
+        && attrs.get("type").is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
     {
         return true;
     }
-    if let Some(v) = super::dom::attr(e, "aria-hidden") {
+    if let Some(v) = attrs.get("aria-hidden") {
         // Some sites put aria-hidden on decorative wrappers of lead images
         // whose fallback holds real content; Readability keeps those too.
         if v.eq_ignore_ascii_case("true")
-            && !super::dom::attr(e, "class").is_some_and(|c| c.contains("fallback-image"))
+            && !attrs.get("class").is_some_and(|c| c.contains("fallback-image"))
         {
             return true;
         }
     }
-    if let Some(s) = super::dom::attr(e, "style") {
+    if let Some(s) = attrs.get("style") {
         if HIDDEN_STYLE.is_match(s) {
             return true;
         }
     }
-    if let Some(c) = super::dom::attr(e, "class") {
+    if let Some(c) = attrs.get("class") {
         if HIDDEN_CLASS.is_match(c) {
             return true;
         }
