@@ -257,7 +257,10 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        self.close(name);
+        // `start` never puts these on the stack: nothing to look for.
+        if !(kind.void || kind.implied_end) {
+            self.close(name);
+        }
         if kind.formatting {
             let last = self.formatting.iter().rposition(|f| match f {
                 Some(tag) => tag_name(tag).eq_ignore_ascii_case(name),
