@@ -903,7 +903,10 @@ mod tests {
     #[test]
     fn white_space_between_tags_becomes_spaces_before_any_pre() {
         // One space per character the parser makes: CR LF is one.
-        assert_eq!(s("<p>a</p>\r\n\t<p>b</p>\r\r<p>"), "<p>a</p>  <p>b</p>  <p>");
+        assert_eq!(
+            s("<p>a</p>\r\n\t<p>b</p>\r\r<p>"),
+            "<p>a</p>  <p>b</p>  <p>"
+        );
         // Text stays as written, and so does the page's tail.
         assert_eq!(s("<p>a\nb</p>\n<b>c</b>\n"), "<p>a\nb</p> <b>c</b>\n");
         // From the first element whose white space is text on, none changes.

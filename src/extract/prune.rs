@@ -160,10 +160,12 @@ fn is_control_form(tag: Tag, s: &Stats) -> bool {
 fn is_unlikely(tag: Tag, class_id: &str, s: &Stats, body_chars: u32) -> bool {
     let big = s.chars * 10 >= body_chars * 3;
     let prose = s.p >= 2 && s.link_density() < 0.3 && s.chars * 10 >= body_chars;
-    let rescued = rules::MAYBE_CANDIDATE.is_match(class_id) && (big || prose);
+    // Patterns are tested only where they can change the answer: a regex
+    // test costs hundreds of instructions, and this runs for every element.
+    let rescued = || rules::MAYBE_CANDIDATE.is_match(class_id) && (big || prose);
     !class_id.is_empty()
         && rules::UNLIKELY.is_match(class_id)
-        && !rescued
+        && !rescued()
         && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
 }
 
@@ -196,6 +198,7 @@ fn is_byline(dom: &Dom, i: u32, class_id: &str, chars: u32) -> bool {
     let itemprop_author = dom
         .attr(i, "itemprop")
         .is_some_and(|r| r.contains("author"));
-    (rel_author || itemprop_author || rules::BYLINE.is_match(class_id))
+    // No pattern matches an element without class or id (see `rules::tests`).
+    (rel_author || itemprop_author || (!class_id.is_empty() && rules::BYLINE.is_match(class_id)))
         && !dom.nodes[i as usize].tag.is_heading()
 }
