@@ -24,8 +24,17 @@
 //!   of the page is passed through untouched: the pass may give up saving
 //!   time, never change the tree.
 //!
+//! One change it makes to what stays: white space between two tags (the
+//! indentation of the markup, a third of a page's nodes) is written as
+//! spaces, one per character the parser would make of it. The tokenizer
+//! hands every line feed to the tree builder as a token of its own, a space
+//! run is one token; the node keeps its length and is still all white space,
+//! which is all anything reads of it. From the first element whose white
+//! space is text as written (`<pre>`, `<textarea>`, ...), nothing is rewritten.
+//!
 //! Nesting and other parser costs that grow faster than the page are
-//! bounded afterwards by [`crate::limits::tame`]; this pass only removes.
+//! bounded afterwards by [`crate::limits::tame`]; this pass only removes
+//! and rewrites white space.
 
 use std::borrow::Cow;
 
@@ -165,11 +174,7 @@ impl Scanner<'_> {
     }
 
     /// Writes the white space `src[from..to]` as spaces, one per character
-    /// the parser would make of it (CR LF is one). The tokenizer hands each
-    /// line feed to the tree builder as a token of its own, and the white
-    /// space between tags is most of a page's line feeds; as spaces, a run
-    /// is one token. The text node keeps its length and is still all white
-    /// space, which is all that anything reads of it outside `<pre>`.
+    /// the parser would make of it (CR LF is one); see the module docs.
     fn blank(&mut self, from: usize, to: usize) {
         let ws = &self.src[from..to];
         if ws.iter().all(|&b| b == b' ') {

@@ -34,9 +34,8 @@ pub fn clean(dom: &Dom, roots: &[u32], removed: &mut [bool], st: &mut [Stats], f
                 _ => {
                     i != r as usize && {
                         let class_id = dom.class_id_lower(i as u32);
-                        (st[i].chars < rules::RETRY_CHARS as u32
-                            && rules::SHARE.is_match(&class_id))
-                            || (is_caption(&class_id, &st[i], content_chars))
+                        (st[i].chars < rules::RETRY_CHARS as u32 && rules::SHARE.is_match(class_id))
+                            || (is_caption(class_id, &st[i], content_chars))
                     }
                 }
             };
