@@ -313,3 +313,43 @@ fn is_listing(lines: &[Line]) -> bool {
         && n_linked * 10 >= n_headings * 7
         && body < n_linked * rules::TEASER_CHARS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ladder reuses pruning and scores between steps whose keys agree;
+    /// this holds only while pruning and scoring read no other flag.
+    #[test]
+    fn ladder_steps_with_equal_keys_prune_and_score_alike() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for name in [
+            "paywall-related-bio.html",
+            "live-blog.html",
+            "home-listing.html",
+        ] {
+            let html = std::fs::read_to_string(dir.join(name)).expect("fixture");
+            let doc = scraper::Html::parse_document(&html);
+            let dom = Dom::build(&doc);
+            let full = stats::compute(&dom, &vec![false; dom.len()]);
+            let run = |flags: Flags| {
+                let mut removed = vec![false; dom.len()];
+                let byline = prune::prune(&dom, &full, flags, &mut removed).byline;
+                let st = stats::compute(&dom, &removed);
+                let sc = score::score(&dom, &removed, &st, flags);
+                (removed, byline, sc.score, sc.candidate)
+            };
+            for a in LADDER {
+                for b in LADDER {
+                    let (ra, rb) = (run(a), run(b));
+                    if a.prune_key() == b.prune_key() {
+                        assert_eq!((&ra.0, &ra.1), (&rb.0, &rb.1), "{name}: {a:?} {b:?}");
+                        if a.score_key() == b.score_key() {
+                            assert_eq!((&ra.2, &ra.3), (&rb.2, &rb.3), "{name}: {a:?} {b:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
