@@ -102,11 +102,21 @@ impl Article {
 pub fn count_words(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
-    for c in text.chars() {
-        if is_cjk(c) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, most of any text, is judged from the byte without decoding.
+        let (cjk, alnumeric, width) = match bytes[i] {
+            b if b.is_ascii() => (false, b.is_ascii_alphanumeric(), 1),
+            _ => match text[i..].chars().next() {
+                Some(c) => (is_cjk(c), c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            },
+        };
+        if cjk {
             n += 1;
             in_word = false;
-        } else if c.is_alphanumeric() {
+        } else if alnumeric {
             if !in_word {
                 n += 1;
             }
@@ -114,6 +124,7 @@ pub fn count_words(text: &str) -> usize {
         } else {
             in_word = false;
         }
+        i += width;
     }
     n
 }
@@ -122,4 +133,40 @@ pub fn count_words(text: &str) -> usize {
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x0E00..=0x0E7F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The character-by-character definition `count_words` must agree with.
+    fn count_by_chars(text: &str) -> usize {
+        let (mut n, mut in_word) = (0, false);
+        for c in text.chars() {
+            if is_cjk(c) {
+                n += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                n += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn count_words_counts_as_characters_do() {
+        for text in [
+            "",
+            "Hello, wide world",
+            "caf\u{e9}-na\u{ef}ve \u{e9}t\u{e9}s 2024",
+            "\u{65e5}\u{672c}\u{8a9e}\u{306e}text and \u{d55c}\u{ad6d}\u{c5b4}",
+            "x\u{a0}y\u{2003}z\u{e01}\u{e02}",
+            "\u{660}\u{661} \u{3b1}\u{3b2}\u{3b3}",
+        ] {
+            assert_eq!(count_words(text), count_by_chars(text), "{text:?}");
+        }
+    }
 }

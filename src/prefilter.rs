@@ -24,8 +24,17 @@
 //!   of the page is passed through untouched: the pass may give up saving
 //!   time, never change the tree.
 //!
+//! One change it makes to what stays: white space between two tags (the
+//! indentation of the markup, a third of a page's nodes) is written as
+//! spaces, one per character the parser would make of it. The tokenizer
+//! hands every line feed to the tree builder as a token of its own, a space
+//! run is one token; the node keeps its length and is still all white space,
+//! which is all anything reads of it. From the first element whose white
+//! space is text as written (`<pre>`, `<textarea>`, ...), nothing is rewritten.
+//!
 //! Nesting and other parser costs that grow faster than the page are
-//! bounded afterwards by [`crate::limits::tame`]; this pass only removes.
+//! bounded afterwards by [`crate::limits::tame`]; this pass only removes
+//! and rewrites white space.
 
 use std::borrow::Cow;
 
@@ -38,10 +47,8 @@ use std::borrow::Cow;
 /// <script type="application/ld+json">{"@type": "NewsArticle"}</script>
 /// <style>p { color: red }</style><!-- build 42 --></head>
 /// <body><p>Text<!-- the two sides stay apart -->more<svg><path d="M0 0"/></svg></p>"#;
-/// assert_eq!(strip(page), r#"<head>
-/// <script type="application/ld+json">{"@type": "NewsArticle"}</script>
-/// </head>
-/// <body><p>Text<!---->more<svg></svg></p>"#);
+/// // White space between tags is written as spaces (see `Scanner::blank`).
+/// assert_eq!(strip(page), r#"<head> <script type="application/ld+json">{"@type": "NewsArticle"}</script> </head> <body><p>Text<!---->more<svg></svg></p>"#);
 /// assert!(matches!(strip("<p>Nothing to drop</p>"), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn strip(html: &str) -> Cow<'_, str> {
@@ -54,6 +61,7 @@ pub fn strip(html: &str) -> Cow<'_, str> {
         foreign: 0,
         select: false,
         unread: Vec::new(),
+        verbatim: false,
     };
     scanner.run();
     if scanner.copied == 0 {
@@ -132,6 +140,10 @@ struct Scanner<'a> {
     select: bool,
     /// Spans of the unread attributes of the tag at hand (kept to reuse).
     unread: Vec<(usize, usize)>,
+    /// A start tag of an element whose white space is text as written
+    /// (`<pre>`, `<textarea>`, ...) has been seen: from there on, white
+    /// space is left as it is.
+    verbatim: bool,
 }
 
 impl Scanner<'_> {
@@ -152,9 +164,25 @@ impl Scanner<'_> {
             return;
         }
         self.after_pre = false;
-        if self.run != Run::Text {
-            self.run = run_of(&self.src[from..to]);
+        let run = run_of(&self.src[from..to]);
+        if run == Run::Blank && !self.verbatim && self.foreign == 0 {
+            self.blank(from, to);
         }
+        if self.run != Run::Text {
+            self.run = run;
+        }
+    }
+
+    /// Writes the white space `src[from..to]` as spaces, one per character
+    /// the parser would make of it (CR LF is one); see the module docs.
+    fn blank(&mut self, from: usize, to: usize) {
+        let ws = &self.src[from..to];
+        if ws.iter().all(|&b| b == b' ') {
+            return;
+        }
+        let crlf = ws.windows(2).filter(|w| w == b"\r\n").count();
+        self.cut(from, to, b"");
+        self.out.resize(self.out.len() + ws.len() - crlf, b' ');
     }
 
     /// Notes a token passed through; `pre` when it opens `<pre>` or `<listing>`.
@@ -234,6 +262,12 @@ impl Scanner<'_> {
     /// An HTML start tag, with the spans of its `unread` attributes.
     fn start_tag(&mut self, lt: usize, tag: &Tag, unread: &[(usize, usize)]) -> Option<usize> {
         let name = tag.name();
+        if matches!(
+            name,
+            b"pre" | b"listing" | b"textarea" | b"xmp" | b"plaintext"
+        ) {
+            self.verbatim = true;
+        }
         if let Some(content) = content_of(name) {
             if self.select && !matches!(name, b"script" | b"textarea") {
                 // The tree builder ignores these start tags inside a
@@ -872,14 +906,32 @@ mod tests {
     }
 
     #[test]
+    fn white_space_between_tags_becomes_spaces_before_any_pre() {
+        // One space per character the parser makes: CR LF is one.
+        assert_eq!(
+            s("<p>a</p>\r\n\t<p>b</p>\r\r<p>"),
+            "<p>a</p>  <p>b</p>  <p>"
+        );
+        // Text stays as written, and so does the page's tail.
+        assert_eq!(s("<p>a\nb</p>\n<b>c</b>\n"), "<p>a\nb</p> <b>c</b>\n");
+        // From the first element whose white space is text on, none changes.
+        let page = "<div>\n<p>x</p>\n<pre>\n<b>code</b>\n</pre>\n</div>";
+        assert_eq!(s(page), "<div> <p>x</p> <pre>\n<b>code</b>\n</pre>\n</div>");
+        for name in ["listing", "textarea", "xmp", "plaintext"] {
+            let page = format!("<{name}>\n<b>\n");
+            assert_eq!(s(&page), page);
+        }
+    }
+
+    #[test]
     fn text_on_both_sides_stays_apart() {
         assert_eq!(s("a<!-- b -->c"), "a<!---->c");
         assert_eq!(s("a <script>x</script> c"), "a <!----> c");
         // White space on both sides may join: it measures as nothing either way.
-        assert_eq!(s("<p>\n<script>x</script>\n</p>"), "<p>\n\n</p>");
+        assert_eq!(s("<p>\n<script>x</script>\n</p>"), "<p>  </p>");
         assert_eq!(
             s("<p>\n<script>x</script>\nText</p>"),
-            "<p>\n<!---->\nText</p>"
+            "<p> <!---->\nText</p>"
         );
         assert_eq!(s("<p>a<script>x</script><b>c</b>"), "<p>a<b>c</b>");
         // After <pre> a line feed would be dropped by the parser.

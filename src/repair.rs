@@ -55,7 +55,7 @@ fn find_tag(bytes: &[u8], from: usize, name: &str, end: bool) -> Option<usize> {
     let n = name.len();
     let mut i = from;
     while i < bytes.len() {
-        let rel = bytes[i..].iter().position(|&b| b == b'<')?;
+        let rel = memchr::memchr(b'<', &bytes[i..])?;
         let at = i + rel;
         let tag = at + prefix.len();
         if bytes[at..].starts_with(prefix)

@@ -43,10 +43,9 @@ pub fn clean(
                     .ends_with(':'),
                 _ => {
                     i != r as usize && {
-                        let class_id = dom.class_id(i as u32);
-                        (st[i].chars < rules::RETRY_CHARS as u32
-                            && rules::SHARE.is_match(&class_id))
-                            || (is_caption(&class_id, &st[i], content_chars))
+                        let class_id = dom.class_id_lower(i as u32);
+                        (st[i].chars < rules::RETRY_CHARS as u32 && rules::SHARE.is_match(class_id))
+                            || (is_caption(class_id, &st[i], content_chars))
                     }
                 }
             };

@@ -47,7 +47,7 @@ pub fn comments(dom: &Dom, full: &[Stats]) -> Option<String> {
         let node = &dom.nodes[i];
         if node.tag != Tag::Text
             && full[i].chars >= 40
-            && rules::COMMENTS.is_match(&dom.class_id(i as u32))
+            && rules::COMMENTS.is_match(dom.class_id_lower(i as u32))
         {
             roots.push(i as u32);
             i = node.end as usize;

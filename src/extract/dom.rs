@@ -372,11 +372,98 @@ impl Iterator for Children<'_, '_> {
 /// assert_eq!(copydesk::extract::dom::attr(a.value(), "id"), a.value().attr("id"));
 /// ```
 pub fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
-    e.attrs
-        .iter()
-        // `Element::attr` matches attributes without a namespace only.
-        .find(|(q, _)| q.prefix.is_none() && q.ns == ns!() && &*q.local == name)
-        .map(|(_, v)| &**v)
+    match Attrs::slot(name) {
+        Some(k) => {
+            let atom = &COMMON[k];
+            e.attrs
+                .iter()
+                .find(|(q, _)| plain(q) && q.local == *atom)
+                .map(|(_, v)| &**v)
+        }
+        None => e
+            .attrs
+            .iter()
+            .find(|(q, _)| plain(q) && &*q.local == name)
+            .map(|(_, v)| &**v),
+    }
+}
+
+/// `Element::attr` matches attributes without a namespace only.
+fn plain(q: &html5ever::QualName) -> bool {
+    q.prefix.is_none() && q.ns == ns!()
+}
+
+const COMMON_LEN: usize = 9;
+
+/// The attribute names read on every element. They compare as interned
+/// atoms (integers), where a name given as a string must be compared with
+/// the text of each attribute's atom.
+static COMMON: [html5ever::LocalName; COMMON_LEN] = [
+    local_name!("class"),
+    local_name!("id"),
+    local_name!("href"),
+    local_name!("style"),
+    local_name!("hidden"),
+    local_name!("type"),
+    local_name!("aria-hidden"),
+    local_name!("role"),
+    local_name!("rel"),
+];
+
+/// The [`COMMON`] attributes of one element, found in one pass over its
+/// attribute list, for code that asks for several of them in turn.
+///
+/// ```
+/// let doc = scraper::Html::parse_fragment(r#"<p class="x" hidden data-k="v">t</p>"#);
+/// let p = doc.root_element().first_child().and_then(scraper::ElementRef::wrap).unwrap();
+/// let a = copydesk::extract::dom::Attrs::of(p.value());
+/// assert_eq!((a.get("class"), a.get("hidden"), a.get("id")), (Some("x"), Some(""), None));
+/// assert_eq!(a.get("data-k"), Some("v"));
+/// ```
+pub struct Attrs<'e> {
+    el: &'e Element,
+    values: [Option<&'e str>; COMMON_LEN],
+}
+
+impl<'e> Attrs<'e> {
+    /// Reads the attributes of `e`.
+    pub fn of(el: &'e Element) -> Attrs<'e> {
+        let mut values = [None; COMMON_LEN];
+        for (q, v) in &el.attrs {
+            if !plain(q) {
+                continue;
+            }
+            if let Some(k) = COMMON.iter().position(|c| *c == q.local) {
+                // The first of a name wins, as in `Element::attr`.
+                values[k].get_or_insert(&**v);
+            }
+        }
+        Attrs { el, values }
+    }
+
+    /// The attribute `name`, as [`attr`] finds it.
+    pub fn get(&self, name: &str) -> Option<&'e str> {
+        match Attrs::slot(name) {
+            Some(k) => self.values[k],
+            None => attr(self.el, name),
+        }
+    }
+
+    /// Where `name` sits in [`COMMON`].
+    fn slot(name: &str) -> Option<usize> {
+        Some(match name {
+            "class" => 0,
+            "id" => 1,
+            "href" => 2,
+            "style" => 3,
+            "hidden" => 4,
+            "type" => 5,
+            "aria-hidden" => 6,
+            "role" => 7,
+            "rel" => 8,
+            _ => return None,
+        })
+    }
 }
 
 /// Appends the lower-cased `class id` of `e` to `buf` (the format of
@@ -508,14 +595,27 @@ mod tests {
     #[test]
     fn attr_finds_what_element_attr_finds() {
         let doc = Html::parse_document(
-            r#"<html lang=en xml:lang=en><body><p class="A b" id=x data-k=v hidden>t</p></body></html>"#,
+            r#"<html lang=en xml:lang=en><body><p class="A b" id=x data-k=v hidden style="s" aria-hidden=true role=note>t</p><a rel=author href=/a TYPE=x>a</a></body></html>"#,
         );
         for el in doc.root_element().descendent_elements() {
             let e = el.value();
             for name in [
-                "class", "id", "lang", "xml:lang", "data-k", "hidden", "href", "",
+                "class",
+                "id",
+                "lang",
+                "xml:lang",
+                "data-k",
+                "hidden",
+                "href",
+                "",
+                "style",
+                "type",
+                "aria-hidden",
+                "role",
+                "rel",
             ] {
                 assert_eq!(attr(e, name), e.attr(name), "{name}");
+                assert_eq!(Attrs::of(e).get(name), e.attr(name), "{name}");
             }
         }
     }

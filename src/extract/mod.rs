@@ -133,8 +133,9 @@ pub fn extract_body_timed(
     let full = stats::compute(&dom, &none);
     lap(&mut clock, &mut timings.score);
     let mut best: Option<Attempt> = None;
+    let mut scored = None;
     for flags in LADDER {
-        let a = attempt(&dom, &full, flags, timings);
+        let a = attempt(&dom, &full, flags, &mut scored, timings);
         let good = a.chars >= rules::RETRY_CHARS;
         // A looser pass lets furniture back in, so it must clearly beat a stricter one.
         if best.as_ref().is_none_or(|b| {
@@ -171,16 +172,59 @@ pub fn extract_body_timed(
     body
 }
 
-fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, timings: &mut Timings) -> Attempt {
+/// Pruning and scoring of one ladder step, kept for the next: pruning reads
+/// only [`Flags::prune_key`] and scoring only [`Flags::score_key`], so the
+/// looser steps, which relax one rule each, reuse what did not change.
+struct Scored {
+    prune_key: bool,
+    score_key: bool,
+    removed: Vec<bool>,
+    byline: Option<String>,
+    st: Vec<stats::Stats>,
+    sc: score::Scores,
+}
+
+fn attempt(
+    dom: &Dom,
+    full: &[stats::Stats],
+    flags: Flags,
+    scored: &mut Option<Scored>,
+    timings: &mut Timings,
+) -> Attempt {
     let mut clock = Instant::now();
-    let mut removed = vec![false; dom.len()];
-    let pruned = prune::prune(dom, full, flags, &mut removed);
-    lap(&mut clock, &mut timings.prune);
-    let mut st = stats::compute(dom, &removed);
-    let sc = score::score(dom, &removed, &st, flags);
-    lap(&mut clock, &mut timings.score);
-    let sel = select::select(dom, &removed, &st, &sc);
+    let reusable = scored.take().filter(|s| s.prune_key == flags.prune_key());
+    let s = match reusable {
+        Some(s) if s.score_key == flags.score_key() => s,
+        Some(s) => {
+            let sc = score::score(dom, &s.removed, &s.st, flags);
+            lap(&mut clock, &mut timings.score);
+            Scored {
+                score_key: flags.score_key(),
+                sc,
+                ..s
+            }
+        }
+        None => {
+            let mut removed = vec![false; dom.len()];
+            let pruned = prune::prune(dom, full, flags, &mut removed);
+            lap(&mut clock, &mut timings.prune);
+            let st = stats::compute(dom, &removed);
+            let sc = score::score(dom, &removed, &st, flags);
+            lap(&mut clock, &mut timings.score);
+            Scored {
+                prune_key: flags.prune_key(),
+                score_key: flags.score_key(),
+                removed,
+                byline: pruned.byline,
+                st,
+                sc,
+            }
+        }
+    };
+    let sel = select::select(dom, &s.removed, &s.st, &s.sc);
     lap(&mut clock, &mut timings.select);
+    // Cleaning changes both; the originals stay for the next step.
+    let (mut removed, mut st) = (s.removed.clone(), s.st.clone());
     clean::clean(dom, &sel.roots, &mut removed, &mut st, flags, sel.marked);
     drop_captions(dom, &sel.roots, &mut removed);
     lap(&mut clock, &mut timings.clean);
@@ -196,15 +240,17 @@ fn attempt(dom: &Dom, full: &[stats::Stats], flags: Flags, timings: &mut Timings
             .map(|l| l.text.chars().count().saturating_sub(l.link_chars))
             .sum()
     };
-    Attempt {
+    let attempt = Attempt {
         prose,
         removed,
         roots: sel.roots,
         lines,
         chars,
-        byline: pruned.byline,
+        byline: s.byline.clone(),
         marked: sel.marked,
-    }
+    };
+    *scored = Some(s);
+    attempt
 }
 
 /// Drops page furniture left at the edges of the content: link lines before
@@ -418,5 +464,40 @@ mod tests {
         // The same rows as bare links are a layout table of navigation.
         let nav: Vec<Line> = (0..9).map(|n| row(&format!("Section {n}"), 9)).collect();
         assert!(is_listing(&nav));
+    }
+
+    /// The ladder reuses pruning and scores between steps whose keys agree;
+    /// this holds only while pruning and scoring read no other flag.
+    #[test]
+    fn ladder_steps_with_equal_keys_prune_and_score_alike() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for name in [
+            "paywall-related-bio.html",
+            "live-blog.html",
+            "home-listing.html",
+        ] {
+            let html = std::fs::read_to_string(dir.join(name)).expect("fixture");
+            let doc = scraper::Html::parse_document(&html);
+            let dom = Dom::build(&doc);
+            let full = stats::compute(&dom, &vec![false; dom.len()]);
+            let run = |flags: Flags| {
+                let mut removed = vec![false; dom.len()];
+                let byline = prune::prune(&dom, &full, flags, &mut removed).byline;
+                let st = stats::compute(&dom, &removed);
+                let sc = score::score(&dom, &removed, &st, flags);
+                (removed, byline, sc.score, sc.candidate)
+            };
+            for a in LADDER {
+                for b in LADDER {
+                    let (ra, rb) = (run(a), run(b));
+                    if a.prune_key() == b.prune_key() {
+                        assert_eq!((&ra.0, &ra.1), (&rb.0, &rb.1), "{name}: {a:?} {b:?}");
+                        if a.score_key() == b.score_key() {
+                            assert_eq!((&ra.2, &ra.3), (&rb.2, &rb.3), "{name}: {a:?} {b:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

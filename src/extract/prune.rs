@@ -17,6 +17,20 @@ pub struct Flags {
     pub clean_conditionally: bool,
 }
 
+impl Flags {
+    /// The part of the flags [`prune`] reads: steps of the ladder that agree
+    /// on it prune alike, and the extractor reuses the first one's result.
+    pub fn prune_key(self) -> bool {
+        self.strip_unlikely
+    }
+
+    /// The part of the flags [`super::score::score`] reads, beside what
+    /// pruning removed (see [`Flags::prune_key`]).
+    pub fn score_key(self) -> bool {
+        self.weight_classes
+    }
+}
+
 /// What pruning found besides the removals.
 #[derive(Debug, Default)]
 pub struct Pruned {
@@ -33,6 +47,8 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
     // also spares table cells, for old table layouts; the `holds_page` guard
     // below protects those layouts' main cell without sparing their sidebars.)
     let mut sheltered = vec![false; dom.len()];
+    // Reused for every element: allocating two strings per element was most of this pass.
+    let (mut raw_class_id_buf, mut class_id_buf) = (String::new(), String::new());
     let mut i = body;
     while i < dom.len() {
         let node = &dom.nodes[i];
@@ -45,23 +61,27 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
             i += 1;
             continue;
         }
-        let raw_class_id = raw_class_id(dom, i as u32);
-        let class_id = raw_class_id.to_ascii_lowercase();
+        raw_class_id(dom, i as u32, &mut raw_class_id_buf);
+        let raw_class_id = raw_class_id_buf.as_str();
+        class_id_buf.clear();
+        class_id_buf.push_str(raw_class_id);
+        class_id_buf.make_ascii_lowercase();
+        let class_id = class_id_buf.as_str();
         // A container holding most of the page's text is the page, whatever it is called.
         let holds_page = full[i].chars * 4 > body_chars * 3;
         let mut drop = false;
-        if is_byline(dom, i as u32, &class_id, full[i].chars) {
+        if is_byline(dom, i as u32, class_id, full[i].chars) {
             if out.byline.is_none() {
                 out.byline = Some(text::inner_text(dom, i as u32, removed));
             }
             drop = true;
         }
         if !drop && !holds_page {
-            drop = is_furniture(dom, i as u32, &class_id, &raw_class_id, full, body_chars)
+            drop = is_furniture(dom, i as u32, class_id, raw_class_id, full, body_chars)
                 || (flags.strip_unlikely
                     && !sheltered[i]
                     && !(node.tag == Tag::A && in_prose(dom, i as u32))
-                    && is_unlikely(node.tag, &class_id, &full[i], body_chars));
+                    && is_unlikely(node.tag, class_id, &full[i], body_chars));
         }
         if drop {
             removed[i] = true;
@@ -140,12 +160,16 @@ fn is_control_form(tag: Tag, s: &Stats) -> bool {
 fn is_unlikely(tag: Tag, class_id: &str, s: &Stats, body_chars: u32) -> bool {
     let big = s.chars * 10 >= body_chars * 3;
     let prose = s.p >= 2 && s.link_density() < 0.3 && s.chars * 10 >= body_chars;
-    let rescued = rules::MAYBE_CANDIDATE.is_match(class_id) && (big || prose)
-        || rules::MATH.is_match(class_id)
-        || rules::POSTS_WIDGET.is_match(class_id);
+    // Patterns are tested only where they can change the answer: a regex
+    // test costs hundreds of instructions, and this runs for every element.
+    let rescued = || {
+        rules::MAYBE_CANDIDATE.is_match(class_id) && (big || prose)
+            || rules::MATH.is_match(class_id)
+            || rules::POSTS_WIDGET.is_match(class_id)
+    };
     !class_id.is_empty()
         && rules::UNLIKELY.is_match(class_id)
-        && !rescued
+        && !rescued()
         && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
 }
 
@@ -159,16 +183,15 @@ fn in_prose(dom: &Dom, i: u32) -> bool {
         )
 }
 
-/// The raw `class` and `id` of element `i`, space-separated.
-fn raw_class_id(dom: &Dom, i: u32) -> String {
-    let mut s = String::new();
+/// The raw `class` and `id` of element `i`, space-separated, into `s`.
+fn raw_class_id(dom: &Dom, i: u32, s: &mut String) {
+    s.clear();
     for name in ["class", "id"] {
         if let Some(v) = dom.attr(i, name) {
             s.push_str(v);
             s.push(' ');
         }
     }
-    s
 }
 
 fn is_byline(dom: &Dom, i: u32, class_id: &str, chars: u32) -> bool {
@@ -179,6 +202,7 @@ fn is_byline(dom: &Dom, i: u32, class_id: &str, chars: u32) -> bool {
     let itemprop_author = dom
         .attr(i, "itemprop")
         .is_some_and(|r| r.contains("author"));
-    (rel_author || itemprop_author || rules::BYLINE.is_match(class_id))
+    // No pattern matches an element without class or id (see `rules::tests`).
+    (rel_author || itemprop_author || (!class_id.is_empty() && rules::BYLINE.is_match(class_id)))
         && !dom.nodes[i as usize].tag.is_heading()
 }

@@ -2,6 +2,7 @@
 
 use regex::Regex;
 use scraper::node::Element;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// Elements whose content is never article text: code, styling, embedded
@@ -57,29 +58,35 @@ static HIDDEN_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// True when the page hides this element from readers.
 pub fn is_hidden(e: &Element) -> bool {
-    if super::dom::attr(e, "hidden").is_some() {
+    // One pass over the attributes instead of one per name: this runs for every element.
+    let attrs = super::dom::Attrs::of(e);
+    if attrs.get("hidden").is_some() {
         return true;
     }
     if e.name() == "input"
-        && super::dom::attr(e, "type").is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
+        && attrs
+            .get("type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("hidden"))
     {
         return true;
     }
-    if let Some(v) = super::dom::attr(e, "aria-hidden") {
+    if let Some(v) = attrs.get("aria-hidden") {
         // Some sites put aria-hidden on decorative wrappers of lead images
         // whose fallback holds real content; Readability keeps those too.
         if v.eq_ignore_ascii_case("true")
-            && !super::dom::attr(e, "class").is_some_and(|c| c.contains("fallback-image"))
+            && !attrs
+                .get("class")
+                .is_some_and(|c| c.contains("fallback-image"))
         {
             return true;
         }
     }
-    if let Some(s) = super::dom::attr(e, "style") {
+    if let Some(s) = attrs.get("style") {
         if HIDDEN_STYLE.is_match(s) {
             return true;
         }
     }
-    if let Some(c) = super::dom::attr(e, "class") {
+    if let Some(c) = attrs.get("class") {
         if HIDDEN_CLASS.is_match(c) {
             return true;
         }
@@ -214,23 +221,55 @@ pub static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Splits a class/id string into lower-case word tokens (`c-ad__label` →
 /// `c`, `ad`, `label`; `ArticleTags` → `article`, `tags`).
-pub fn class_tokens(raw: &str) -> impl Iterator<Item = String> + '_ {
-    raw.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .flat_map(|w| {
-            let mut parts = Vec::new();
-            let mut cur = String::new();
-            let mut prev_lower = false;
-            for c in w.chars() {
-                if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-                    parts.push(std::mem::take(&mut cur));
-                }
-                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-                cur.push(c.to_ascii_lowercase());
-            }
-            parts.push(cur);
-            parts
+///
+/// Tokens are borrowed from `raw` unless they hold capitals: this runs on
+/// every element of every page.
+///
+/// ```
+/// let t: Vec<_> = copydesk::extract::rules::class_tokens("c-ad__label ArticleTags x2Y").collect();
+/// assert_eq!(t, ["c", "ad", "label", "article", "tags", "x2", "y"]);
+/// ```
+pub fn class_tokens(raw: &str) -> ClassTokens<'_> {
+    ClassTokens { raw, pos: 0 }
+}
+
+/// The tokens of a class/id string (see [`class_tokens`]).
+pub struct ClassTokens<'a> {
+    raw: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for ClassTokens<'a> {
+    type Item = Cow<'a, str>;
+
+    fn next(&mut self) -> Option<Cow<'a, str>> {
+        let b = self.raw.as_bytes();
+        let mut i = self.pos;
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i == b.len() {
+            self.pos = i;
+            return None;
+        }
+        let start = i;
+        i += 1;
+        // A new token starts at a capital after a lower-case letter or digit.
+        while i < b.len()
+            && b[i].is_ascii_alphanumeric()
+            && !(b[i].is_ascii_uppercase()
+                && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit()))
+        {
+            i += 1;
+        }
+        self.pos = i;
+        let token = &self.raw[start..i];
+        Some(if token.bytes().any(|c| c.is_ascii_uppercase()) {
+            Cow::Owned(token.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(token)
         })
+    }
 }
 
 /// Paragraphs shorter than this (in characters) do not vote for their ancestors.
@@ -299,3 +338,61 @@ pub const LEAD_MIN_CHARS: u32 = 50;
 pub const LINK_TEASER_MIN_CHARS: u32 = 30;
 /// ...of at most this many characters points to another page.
 pub const LINK_TEASER_LABEL_CHARS: u32 = 25;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words split at non-alphanumerics, then at each capital after a
+    /// lower-case letter or digit: the definition `class_tokens` follows.
+    fn tokens_by_chars(raw: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for w in raw
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let mut cur = String::new();
+            let mut prev_lower = false;
+            for c in w.chars() {
+                if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                cur.push(c.to_ascii_lowercase());
+            }
+            out.push(cur);
+        }
+        out
+    }
+
+    #[test]
+    fn class_tokens_split_as_words_do() {
+        for raw in [
+            "",
+            "  ",
+            "c-ad__label ArticleTags",
+            "ADSlot mpuTop x2Y Ad",
+            "caf\u{e9}Ad--B\u{e9}b\u{e9} \u{2003}Z",
+            "a_b-c d",
+        ] {
+            let got: Vec<String> = class_tokens(raw).map(Cow::into_owned).collect();
+            assert_eq!(got, tokens_by_chars(raw), "{raw:?}");
+        }
+    }
+
+    /// Class/id words never match an empty class/id, which is why callers
+    /// may skip the test for elements without one.
+    #[test]
+    fn class_patterns_need_a_word() {
+        for re in [
+            &*UNLIKELY,
+            &*MAYBE_CANDIDATE,
+            &*POSITIVE,
+            &*NEGATIVE,
+            &*BYLINE,
+            &*COMMENTS,
+        ] {
+            assert!(!re.is_match(""), "{re}");
+        }
+    }
+}

@@ -263,7 +263,7 @@ fn lead_within(dom: &Dom, removed: &[bool], st: &[Stats], c: u32) -> Option<u32>
         if dom.nodes[i as usize].tag != Tag::Text
             && s.chars >= rules::LEAD_MIN_CHARS
             && s.link_density() < 0.3
-            && rules::LEAD.is_match(&dom.class_id(i))
+            && rules::LEAD.is_match(dom.class_id_lower(i))
         {
             return Some(i);
         }

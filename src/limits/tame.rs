@@ -257,7 +257,10 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        self.close(name);
+        // `start` never puts these on the stack: nothing to look for.
+        if !(kind.void || kind.implied_end) {
+            self.close(name);
+        }
         if kind.formatting {
             let last = self.formatting.iter().rposition(|f| match f {
                 Some(tag) => tag_name(tag).eq_ignore_ascii_case(name),
@@ -284,8 +287,13 @@ impl<'a> Model<'a> {
             .iter()
             .rposition(|open| open.eq_ignore_ascii_case(name))
         {
-            let closed = self.stack.split_off(reach + at);
-            self.foreign -= closed.iter().filter(|n| Kind::of(n).foreign).count();
+            // Closing happens at nearly every end tag: no copy of what
+            // closes, and no look at it outside SVG and MathML.
+            if self.foreign > 0 {
+                let closed = &self.stack[reach + at..];
+                self.foreign -= closed.iter().filter(|n| Kind::of(n).foreign).count();
+            }
+            self.stack.truncate(reach + at);
         }
     }
 }
@@ -473,7 +481,7 @@ impl<'a> Scanner<'a> {
                 }
                 i = match b.get(j) {
                     Some(&q @ (b'"' | b'\'')) => {
-                        find(&b[j + 1..], &[q]).map_or(b.len(), |k| j + 1 + k + 1)
+                        memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |k| j + 1 + k + 1)
                     }
                     _ => {
                         let mut k = j;
