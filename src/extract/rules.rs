@@ -51,7 +51,7 @@ static HIDDEN_STYLE: LazyLock<Regex> = LazyLock::new(|| {
 /// subscribed" that scripts reveal later).
 static HIDDEN_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(^|\s)(hidden|is-hidden|d-none|hide|invisible|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|skip-link|skiplink|skip-to-content|a11y-hidden|u-hidden|element-invisible|offscreen)(\s|$)",
+        r"(?i)(^|\s)(hidden|is-hidden|d-none|hide|invisible|sr-only|visually-hidden|visuallyhidden|screen-reader-text|screen-reader-only|skip-link|skiplink|skip-to-content|a11y-hidden|u-hidden|element-invisible|offscreen|none|display-none|nodisplay|no-display)(\s|$)",
     )
     .expect("valid regex")
 });
