@@ -136,7 +136,9 @@ pub fn extract_body_timed(
     let mut scored = None;
     for flags in LADDER {
         let a = attempt(&dom, &full, flags, &mut scored, timings);
-        let good = a.chars >= rules::RETRY_CHARS;
+        // A page of teasers is no result to stop at: a looser pass may
+        // still find the article the stricter one pruned away.
+        let good = a.chars >= rules::RETRY_CHARS && a.prose > 0;
         // A looser pass lets furniture back in, so it must clearly beat a stricter one.
         if best.as_ref().is_none_or(|b| {
             a.prose as f32 > b.prose as f32 * rules::RETRY_GAIN + 50.0
