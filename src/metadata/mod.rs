@@ -25,8 +25,11 @@ mod jsonld;
 mod meta_tags;
 pub mod title;
 
+use html5ever::local_name;
 use scraper::{ElementRef, Html};
 use url::Url;
+
+use crate::extract::dom::attr_atom;
 
 use meta_tags::MetaTags;
 
@@ -253,7 +256,7 @@ impl<'a> Scan<'a> {
             match v.name() {
                 "meta" => scan.tags.add(v),
                 "script"
-                    if v.attr("type")
+                    if attr_atom(v, &local_name!("type"))
                         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
                 {
                     scan.ld_blocks.push(el.text().collect())
@@ -267,15 +270,17 @@ impl<'a> Scan<'a> {
                 }
                 "h1" if scan.h1.len() < MAX_HEADINGS => scan.h1.push(el),
                 "h2" if scan.h2.len() < MAX_HEADINGS => scan.h2.push(el),
-                "base" if scan.base_href.is_none() => scan.base_href = v.attr("href"),
+                "base" if scan.base_href.is_none() => {
+                    scan.base_href = attr_atom(v, &local_name!("href"))
+                }
                 "link" => {
                     let rel = |name: &str| {
-                        v.attr("rel").is_some_and(|r| {
+                        attr_atom(v, &local_name!("rel")).is_some_and(|r| {
                             r.split_ascii_whitespace()
                                 .any(|t| t.eq_ignore_ascii_case(name))
                         })
                     };
-                    if let Some(href) = v.attr("href") {
+                    if let Some(href) = attr_atom(v, &local_name!("href")) {
                         if rel("canonical") {
                             scan.canonical.push(href);
                         } else if rel("image_src") {
@@ -303,7 +308,9 @@ impl<'a> Scan<'a> {
 
     fn offer_time(&mut self, el: ElementRef<'a>) {
         let v = el.value();
-        if v.attr("datetime").is_none() && v.attr("pubdate").is_none() {
+        if attr_atom(v, &local_name!("datetime")).is_none()
+            && crate::extract::dom::attr(v, "pubdate").is_none()
+        {
             return;
         }
         let in_article = || {
@@ -313,15 +320,16 @@ impl<'a> Scan<'a> {
                 .any(|a| a.value().name() == "article")
         };
         let wanted = self.dated.len() < MAX_DATED;
-        if wanted && (v.attr("pubdate").is_some() || (v.attr("datetime").is_some() && in_article()))
+        if wanted
+            && (crate::extract::dom::attr(v, "pubdate").is_some()
+                || (attr_atom(v, &local_name!("datetime")).is_some() && in_article()))
         {
             self.dated.push(el);
         }
         // A "last updated" time says nothing about publication.
-        let modified = v
-            .attr("itemprop")
+        let modified = attr_atom(v, &local_name!("itemprop"))
             .is_some_and(|p| p.to_ascii_lowercase().contains("modified"));
-        if v.attr("datetime").is_some() && !modified && self.times.len() < 2 {
+        if attr_atom(v, &local_name!("datetime")).is_some() && !modified && self.times.len() < 2 {
             self.times.push(el);
         }
     }
@@ -333,8 +341,8 @@ impl<'a> Scan<'a> {
     fn markup_date(&self) -> Option<String> {
         let read = |el: &ElementRef<'_>| {
             let v = el.value();
-            v.attr("datetime")
-                .or_else(|| v.attr("content"))
+            attr_atom(v, &local_name!("datetime"))
+                .or_else(|| attr_atom(v, &local_name!("content")))
                 .and_then(date::normalize)
                 .or_else(|| element_text(el, 80).and_then(|t| date::normalize(&t)))
         };
