@@ -373,31 +373,19 @@ impl Iterator for Children<'_, '_> {
 /// ```
 pub fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
     match Attrs::slot(name) {
-        Some(k) => attr_atom(e, &COMMON[k]),
+        Some(k) => {
+            let atom = &COMMON[k];
+            e.attrs
+                .iter()
+                .find(|(q, _)| plain(q) && q.local == *atom)
+                .map(|(_, v)| &**v)
+        }
         None => e
             .attrs
             .iter()
             .find(|(q, _)| plain(q) && &*q.local == name)
             .map(|(_, v)| &**v),
     }
-}
-
-/// An attribute of an HTML element by its interned name (as
-/// `local_name!("content")` gives it), as [`Element::attr`] finds it: the
-/// names compare as integers, and nothing is interned per call.
-///
-/// ```
-/// use html5ever::local_name;
-/// let doc = scraper::Html::parse_fragment(r#"<meta name="author" content="Ann">"#);
-/// let meta = doc.root_element().first_child().and_then(scraper::ElementRef::wrap).unwrap();
-/// let content = copydesk::extract::dom::attr_atom(meta.value(), &local_name!("content"));
-/// assert_eq!(content, Some("Ann"));
-/// ```
-pub fn attr_atom<'e>(e: &'e Element, name: &html5ever::LocalName) -> Option<&'e str> {
-    e.attrs
-        .iter()
-        .find(|(q, _)| plain(q) && q.local == *name)
-        .map(|(_, v)| &**v)
 }
 
 /// `Element::attr` matches attributes without a namespace only.

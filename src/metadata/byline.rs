@@ -8,7 +8,6 @@ use regex::Regex;
 use scraper::{ElementRef, Selector};
 
 use super::{clean_text, element_text};
-use crate::extract::dom::attr_atom;
 
 /// Bylines longer than this are author bios or whole paragraphs.
 pub const MAX_CHARS: usize = 100;
@@ -285,11 +284,11 @@ pub(crate) fn joined(names: impl Iterator<Item = String>) -> Option<String> {
 /// The author name of a microdata `author` item: its `content`, the `name`
 /// property inside it, or its text.
 fn microdata_name(el: &ElementRef<'_>) -> Option<String> {
-    if let Some(content) = attr_atom(el.value(), &local_name!("content")) {
+    if let Some(content) = el.value().attr("content") {
         return clean_byline(content);
     }
     if let Some(name) = el.select(&ITEMPROP_NAME).next() {
-        return match attr_atom(name.value(), &local_name!("content")) {
+        return match name.value().attr("content") {
             Some(content) => clean_byline(content),
             None => visible_text(&name),
         };
@@ -341,13 +340,10 @@ fn in_comments(el: &ElementRef<'_>) -> bool {
         .filter_map(ElementRef::wrap)
         .any(|a| {
             let v = a.value();
-            [
-                attr_atom(v, &local_name!("class")),
-                attr_atom(v, &local_name!("id")),
-            ]
-            .into_iter()
-            .flatten()
-            .any(|s| s.to_ascii_lowercase().contains("comment"))
+            [v.attr("class"), v.attr("id")]
+                .into_iter()
+                .flatten()
+                .any(|s| s.to_ascii_lowercase().contains("comment"))
         })
 }
 

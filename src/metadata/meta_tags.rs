@@ -2,10 +2,7 @@
 
 use std::collections::HashMap;
 
-use html5ever::local_name;
 use scraper::node::Element;
-
-use crate::extract::dom::attr_atom;
 
 /// The (canonical) keys worth keeping; anything else is dropped on sight so
 /// that pages with hundreds of tracking `<meta>` tags cost no allocations.
@@ -88,21 +85,17 @@ pub(crate) struct MetaTags {
 impl MetaTags {
     /// Keeps the value of one `<meta>` element under each known key it names.
     pub(crate) fn add(&mut self, el: &Element) {
-        let Some(content) = attr_atom(el, &local_name!("content")) else {
+        let Some(content) = el.attr("content") else {
             return;
         };
         if content.trim().is_empty() {
             return;
         }
         let sources = [
-            (attr_atom(el, &local_name!("property")), Attr::Property, ""),
-            (attr_atom(el, &local_name!("name")), Attr::Name, ""),
-            (
-                attr_atom(el, &local_name!("itemprop")),
-                Attr::Name,
-                "itemprop:",
-            ),
-            (attr_atom(el, &local_name!("http-equiv")), Attr::Name, ""),
+            (el.attr("property"), Attr::Property, ""),
+            (el.attr("name"), Attr::Name, ""),
+            (el.attr("itemprop"), Attr::Name, "itemprop:"),
+            (el.attr("http-equiv"), Attr::Name, ""),
         ];
         let mut key = String::new();
         for (value, attr, prefix) in sources {

@@ -25,11 +25,8 @@ mod jsonld;
 mod meta_tags;
 pub mod title;
 
-use html5ever::local_name;
 use scraper::{ElementRef, Html};
 use url::Url;
-
-use crate::extract::dom::attr_atom;
 
 use meta_tags::MetaTags;
 
@@ -256,7 +253,7 @@ impl<'a> Scan<'a> {
             match v.name() {
                 "meta" => scan.tags.add(v),
                 "script"
-                    if attr_atom(v, &local_name!("type"))
+                    if v.attr("type")
                         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
                 {
                     scan.ld_blocks.push(el.text().collect())
@@ -270,17 +267,15 @@ impl<'a> Scan<'a> {
                 }
                 "h1" if scan.h1.len() < MAX_HEADINGS => scan.h1.push(el),
                 "h2" if scan.h2.len() < MAX_HEADINGS => scan.h2.push(el),
-                "base" if scan.base_href.is_none() => {
-                    scan.base_href = attr_atom(v, &local_name!("href"))
-                }
+                "base" if scan.base_href.is_none() => scan.base_href = v.attr("href"),
                 "link" => {
                     let rel = |name: &str| {
-                        attr_atom(v, &local_name!("rel")).is_some_and(|r| {
+                        v.attr("rel").is_some_and(|r| {
                             r.split_ascii_whitespace()
                                 .any(|t| t.eq_ignore_ascii_case(name))
                         })
                     };
-                    if let Some(href) = attr_atom(v, &local_name!("href")) {
+                    if let Some(href) = v.attr("href") {
                         if rel("canonical") {
                             scan.canonical.push(href);
                         } else if rel("image_src") {
@@ -308,9 +303,7 @@ impl<'a> Scan<'a> {
 
     fn offer_time(&mut self, el: ElementRef<'a>) {
         let v = el.value();
-        if attr_atom(v, &local_name!("datetime")).is_none()
-            && crate::extract::dom::attr(v, "pubdate").is_none()
-        {
+        if v.attr("datetime").is_none() && v.attr("pubdate").is_none() {
             return;
         }
         let in_article = || {
@@ -320,16 +313,15 @@ impl<'a> Scan<'a> {
                 .any(|a| a.value().name() == "article")
         };
         let wanted = self.dated.len() < MAX_DATED;
-        if wanted
-            && (crate::extract::dom::attr(v, "pubdate").is_some()
-                || (attr_atom(v, &local_name!("datetime")).is_some() && in_article()))
+        if wanted && (v.attr("pubdate").is_some() || (v.attr("datetime").is_some() && in_article()))
         {
             self.dated.push(el);
         }
         // A "last updated" time says nothing about publication.
-        let modified = attr_atom(v, &local_name!("itemprop"))
+        let modified = v
+            .attr("itemprop")
             .is_some_and(|p| p.to_ascii_lowercase().contains("modified"));
-        if attr_atom(v, &local_name!("datetime")).is_some() && !modified && self.times.len() < 2 {
+        if v.attr("datetime").is_some() && !modified && self.times.len() < 2 {
             self.times.push(el);
         }
     }
@@ -341,8 +333,8 @@ impl<'a> Scan<'a> {
     fn markup_date(&self) -> Option<String> {
         let read = |el: &ElementRef<'_>| {
             let v = el.value();
-            attr_atom(v, &local_name!("datetime"))
-                .or_else(|| attr_atom(v, &local_name!("content")))
+            v.attr("datetime")
+                .or_else(|| v.attr("content"))
                 .and_then(date::normalize)
                 .or_else(|| element_text(el, 80).and_then(|t| date::normalize(&t)))
         };
