@@ -1,8 +1,6 @@
 //! Drops what is never article content before scoring: furniture by tag, role
 //! and class/id, and bylines.
 
-use std::collections::HashMap;
-
 use super::dom::{Dom, Tag, NONE};
 use super::rules;
 use super::stats::Stats;
@@ -51,9 +49,6 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
     let mut sheltered = vec![false; dom.len()];
     // Reused for every element: allocating two strings per element was most of this pass.
     let (mut raw_class_id_buf, mut class_id_buf) = (String::new(), String::new());
-    // Pages repeat their class lists (every menu item, every teaser), and
-    // the furniture patterns cost hundreds of instructions a test.
-    let mut words = HashMap::new();
     let mut i = body;
     while i < dom.len() {
         let node = &dom.nodes[i];
@@ -86,13 +81,7 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
                 || (flags.strip_unlikely
                     && !sheltered[i]
                     && !(node.tag == Tag::A && in_prose(dom, i as u32))
-                    && is_unlikely(
-                        node.tag,
-                        class_id,
-                        unlikely_words(&mut words, dom, i as u32, class_id),
-                        &full[i],
-                        body_chars,
-                    ));
+                    && is_unlikely(node.tag, class_id, &full[i], body_chars));
         }
         if drop {
             removed[i] = true;
@@ -168,45 +157,20 @@ fn is_control_form(tag: Tag, s: &Stats) -> bool {
 /// (`article-related`, `ArticleTags`), so that rescue only holds for
 /// containers large enough to be the page's main column, or holding
 /// paragraphs rather than links (`story-body-supplemental`).
-fn is_unlikely(tag: Tag, class_id: &str, words: Words, s: &Stats, body_chars: u32) -> bool {
+fn is_unlikely(tag: Tag, class_id: &str, s: &Stats, body_chars: u32) -> bool {
     let big = s.chars * 10 >= body_chars * 3;
     let prose = s.p >= 2 && s.link_density() < 0.3 && s.chars * 10 >= body_chars;
-    let rescued = words.maybe_candidate && (big || prose) || words.math_or_posts;
+    // Patterns are tested only where they can change the answer: a regex
+    // test costs hundreds of instructions, and this runs for every element.
+    let rescued = || {
+        rules::MAYBE_CANDIDATE.is_match(class_id) && (big || prose)
+            || rules::MATH.is_match(class_id)
+            || rules::POSTS_WIDGET.is_match(class_id)
+    };
     !class_id.is_empty()
-        && words.unlikely
-        && !rescued
+        && rules::UNLIKELY.is_match(class_id)
+        && !rescued()
         && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
-}
-
-/// What the furniture patterns of [`is_unlikely`] find in a lower-cased
-/// `class id`.
-#[derive(Clone, Copy)]
-struct Words {
-    unlikely: bool,
-    /// Only tested (and only read) when `unlikely` holds.
-    maybe_candidate: bool,
-    math_or_posts: bool,
-}
-
-/// The [`Words`] of element `i`, whose lower-cased `class id` is
-/// `class_id`, remembered per page by its raw `class` and `id` values
-/// (which `class_id` is made from) so each distinct pair is tested once.
-fn unlikely_words<'a>(
-    seen: &mut HashMap<(Option<&'a str>, Option<&'a str>), Words>,
-    dom: &Dom<'a>,
-    i: u32,
-    class_id: &str,
-) -> Words {
-    let key = (dom.attr(i, "class"), dom.attr(i, "id"));
-    *seen.entry(key).or_insert_with(|| {
-        let unlikely = !class_id.is_empty() && rules::UNLIKELY.is_match(class_id);
-        Words {
-            unlikely,
-            maybe_candidate: unlikely && rules::MAYBE_CANDIDATE.is_match(class_id),
-            math_or_posts: unlikely
-                && (rules::MATH.is_match(class_id) || rules::POSTS_WIDGET.is_match(class_id)),
-        }
-    })
 }
 
 /// True for a link inside running text, whose class names say nothing about the page.
