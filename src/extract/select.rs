@@ -144,29 +144,16 @@ fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
 /// The page's article-body element, when it marks exactly one (a page of
 /// several is a blog's front page or a feed) and it holds text.
 fn body_marker(dom: &Dom, removed: &[bool], st: &[Stats], body: u32) -> Option<u32> {
-    let mut found = None;
-    let end = dom.nodes[body as usize].end;
-    let mut i = body;
-    while i < end {
-        let node = &dom.nodes[i as usize];
-        if removed[i as usize] {
-            i = node.end;
-            continue;
-        }
-        let marked = node.tag != Tag::Text
-            && (rules::BODY_MARKER.is_match(dom.class_id_lower(i))
-                || dom.attr(i, "itemprop") == Some("articleBody"));
-        if marked {
-            if found.is_some() {
-                return None;
-            }
-            found = Some(i);
-            i = node.end;
-            continue;
-        }
-        i += 1;
+    let marked = outermost(dom, removed, body, |i| {
+        rules::BODY_MARKER.is_match(dom.class_id_lower(i))
+            || dom.attr(i, "itemprop") == Some("articleBody")
+    });
+    let [marker] = marked[..] else {
+        return None;
+    };
+    if st[marker as usize].chars == 0 {
+        return None;
     }
-    let marker = found.filter(|&m| st[m as usize].chars > 0)?;
     // The post's title and date sit just outside its body: climb to the
     // first wrapper that holds a heading, if it adds no more than a header's
     // worth of text.
@@ -181,6 +168,26 @@ fn body_marker(dom: &Dom, removed: &[bool], st: &[Stats], body: u32) -> Option<u
     Some(marker)
 }
 
+/// The outermost elements under `root` that are not removed and satisfy
+/// `wanted` (whose subtrees are not searched further), in document order.
+fn outermost(dom: &Dom, removed: &[bool], root: u32, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
+    let mut found = Vec::new();
+    let end = dom.nodes[root as usize].end;
+    let mut i = root;
+    while i < end {
+        let node = &dom.nodes[i as usize];
+        if removed[i as usize] {
+            i = node.end;
+        } else if node.tag != Tag::Text && wanted(i) {
+            found.push(i);
+            i = node.end;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
 /// A recipe's ingredient list set in its own box outside the method's
 /// container (recipe templates put it beside or above the steps): the
 /// outermost blocks named for ingredients that read as a list rather than
@@ -192,32 +199,19 @@ fn add_ingredients(dom: &Dom, removed: &[bool], st: &[Stats], body: u32, roots: 
                 || (i..dom.nodes[i as usize].end).contains(&r)
         })
     };
-    let mut found = Vec::new();
-    let mut i = body;
-    let end = dom.nodes[body as usize].end;
-    while i < end {
-        let node = &dom.nodes[i as usize];
+    let found: Vec<u32> = outermost(dom, removed, body, |i| {
         let s = &st[i as usize];
-        let named = || {
-            rules::INGREDIENTS.is_match(&dom.class_id(i))
+        s.chars >= rules::LEAD_MIN_CHARS / 2
+            && s.input == 0
+            && s.link_density() < 0.5
+            && (rules::INGREDIENTS.is_match(dom.class_id_lower(i))
                 || dom
                     .attr(i, "itemprop")
-                    .is_some_and(|p| rules::INGREDIENTS.is_match(p))
-        };
-        if removed[i as usize] || node.tag == Tag::Text {
-            i = if removed[i as usize] { node.end } else { i + 1 };
-            continue;
-        }
-        if s.chars >= rules::LEAD_MIN_CHARS / 2 && s.input == 0 && s.link_density() < 0.5 && named()
-        {
-            if !covered(i) {
-                found.push(i);
-            }
-            i = node.end;
-            continue;
-        }
-        i += 1;
-    }
+                    .is_some_and(|p| rules::INGREDIENTS.is_match(p)))
+    })
+    .into_iter()
+    .filter(|&i| !covered(i))
+    .collect();
     if found.is_empty() || found.len() > rules::MAX_INGREDIENT_BLOCKS {
         return;
     }
