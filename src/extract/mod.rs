@@ -454,6 +454,22 @@ mod tests {
     }
 
     #[test]
+    fn an_aside_holding_the_marked_article_body_is_not_furniture() {
+        let nav: String = (0..40)
+            .map(|n| format!("<li><a href=\"/s{n}\">Section number {n}</a></li>"))
+            .collect();
+        let story = "The jury gave the prize to a novel about the old republic, \
+            told by a thirteen-year-old in a small town, in many short episodes.";
+        let html = format!(
+            r#"<html><body><ul class="top">{nav}</ul><main><aside class="pa">
+            <article><div itemprop="articleBody"><p>{story}</p><p>{story}</p></div>
+            </article></aside></main><ul class="foot">{nav}</ul></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.starts_with("The jury gave the prize"), "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];

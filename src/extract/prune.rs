@@ -43,6 +43,11 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
     let mut out = Pruned::default();
     let body = dom.body as usize;
     let body_chars = full[body].chars.max(1);
+    // The few elements microdata marks as the article body, found once so
+    // that asking whether a block holds one is a range test, not a walk.
+    let bodies: Vec<u32> = (0..dom.len() as u32)
+        .filter(|&k| dom.attr(k, "itemprop") == Some("articleBody"))
+        .collect();
     // Elements inside code are spared: code has its own vocabulary. (Readability
     // also spares table cells, for old table layouts; the `holds_page` guard
     // below protects those layouts' main cell without sparing their sidebars.)
@@ -77,11 +82,18 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
             drop = true;
         }
         if !drop && !holds_page {
-            drop = is_furniture(dom, i as u32, class_id, raw_class_id, full, body_chars)
-                || (flags.strip_unlikely
-                    && !sheltered[i]
-                    && !(node.tag == Tag::A && in_prose(dom, i as u32))
-                    && is_unlikely(node.tag, class_id, &full[i], body_chars));
+            drop = is_furniture(
+                dom,
+                i as u32,
+                class_id,
+                raw_class_id,
+                full,
+                body_chars,
+                &bodies,
+            ) || (flags.strip_unlikely
+                && !sheltered[i]
+                && !(node.tag == Tag::A && in_prose(dom, i as u32))
+                && is_unlikely(node.tag, class_id, &full[i], body_chars));
         }
         if drop {
             removed[i] = true;
@@ -104,13 +116,15 @@ fn is_furniture(
     raw: &str,
     full: &[Stats],
     body_chars: u32,
+    bodies: &[u32],
 ) -> bool {
     let node = &dom.nodes[i as usize];
     if node.tag == Tag::A && is_anchor_glyph(dom, i, full[i as usize].chars) {
         return true;
     }
     let furniture_tag = matches!(node.tag, Tag::Nav | Tag::Aside | Tag::Footer)
-        && !is_main_column(&full[i as usize], body_chars);
+        && !is_main_column(&full[i as usize], body_chars)
+        && !holds_article_body(dom, i, bodies);
     if class_id.is_empty() {
         return furniture_tag || is_control_form(node.tag, &full[i as usize]);
     }
@@ -134,6 +148,16 @@ fn is_furniture(
 /// `<footer>` by a theme that misuses the tags.
 fn is_main_column(s: &Stats, body_chars: u32) -> bool {
     s.chars * 5 >= body_chars && s.link_density() < 0.3 && s.p >= 2
+}
+
+/// Whether the page's microdata marks the article body inside `i`: a
+/// theme that wraps the story in `<aside>` (for its layout) still says
+/// where the story is.
+fn holds_article_body(dom: &Dom, i: u32, bodies: &[u32]) -> bool {
+    let first = bodies.partition_point(|&k| k < i);
+    bodies
+        .get(first)
+        .is_some_and(|&k| k < dom.nodes[i as usize].end)
 }
 
 /// A permalink glyph ("#", "¶", "§", "🔗") that blogs append to headings.
