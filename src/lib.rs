@@ -192,7 +192,7 @@ impl Extractor {
     ) -> Result<Article, Error> {
         let check = || deadline.map_or(Ok(()), limits::Deadline::check);
         let mut clock = Instant::now();
-        let stripped = prefilter::strip(html);
+        let stripped = prefilter::strip_with(html, self.options.markdown);
         timings::lap(&mut clock, &mut timings.prefilter);
         let repaired = repair::close_raw_text(&stripped);
         let caps = limits::tame::Caps {

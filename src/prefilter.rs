@@ -52,7 +52,25 @@ use std::borrow::Cow;
 /// assert!(matches!(strip("<p>Nothing to drop</p>"), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn strip(html: &str) -> Cow<'_, str> {
+    strip_with(html, true)
+}
+
+/// [`strip`], also cutting the targets of links (`<a href="...">`) unless
+/// `link_targets`: plain text never shows where a link goes, and the
+/// extractor reads of a target only whether it stays on the page (`#...`),
+/// so those are kept. Links are a fifth of the attributes left after
+/// [`strip`], and attributes cost the parser more than anything else.
+/// Markdown output needs the targets, so it keeps them.
+///
+/// ```
+/// use copydesk::prefilter::strip_with;
+/// let page = r##"<p><a href="https://example.com/a/long/path">away</a> <a href="#note-1">1</a></p>"##;
+/// assert_eq!(strip_with(page, false), r##"<p><a>away</a> <a href="#note-1">1</a></p>"##);
+/// assert_eq!(strip_with(page, true), page);
+/// ```
+pub fn strip_with(html: &str, link_targets: bool) -> Cow<'_, str> {
     let mut scanner = Scanner {
+        link_targets,
         src: html.as_bytes(),
         out: Vec::new(),
         copied: 0,
@@ -124,6 +142,8 @@ enum Run {
 }
 
 struct Scanner<'a> {
+    /// Whether `<a href>` values stay (see [`strip_with`]).
+    link_targets: bool,
     src: &'a [u8],
     /// The output so far; `src[copied..]` is still to be copied.
     out: Vec<u8>,
@@ -223,7 +243,7 @@ impl Scanner<'_> {
                 }
                 let mut unread = std::mem::take(&mut self.unread);
                 unread.clear();
-                let tag = scan_tag_noting(src, lt + 1, Some(&mut unread))?;
+                let tag = scan_tag_noting(src, lt + 1, Some(&mut unread), self.link_targets)?;
                 let next = self.start_tag(lt, &tag, &unread);
                 self.unread = unread;
                 return next;
@@ -636,6 +656,68 @@ fn unread_attribute(name: &[u8]) -> bool {
         )
 }
 
+/// Decides, attribute by attribute, whether anything reads an attribute
+/// of a tag: [`unread_attribute`] names never, and some names only on some
+/// tags or with some values.
+struct Reads {
+    /// Whether `<a href>` targets are read (for Markdown).
+    link_targets: bool,
+    /// Bits of the value-dependent names already met on this tag: the
+    /// tokenizer keeps the first of a name and drops the rest, so once the
+    /// first is decided (kept or cut), the rest are never read.
+    seen: u8,
+}
+
+impl Reads {
+    const STYLE: u8 = 1;
+    const REL: u8 = 2;
+    const HREF: u8 = 4;
+
+    /// Whether the attribute `name="value"` (raw, undecoded) of tag `tag`
+    /// is never read, and can go:
+    /// - `name` is read on `<meta>` only, `type` on `<script>` (JSON-LD) and
+    ///   `<input>` (hidden fields; the tree builder reads it too);
+    /// - `style` only for hiding, which needs `none` or `hidden` in it;
+    /// - `rel` of a link only for `author`;
+    /// - `href` of a link, without Markdown, only for targets on the page (`#...`).
+    ///
+    /// A value with a character reference (`&`) is kept: the parser would
+    /// decode it, and this pass does not.
+    fn is_dead(&mut self, tag: &[u8], name: &[u8], value: &[u8]) -> bool {
+        if unread_attribute(name) {
+            return true;
+        }
+        let lower = |n: &[u8], want: &[u8]| n.eq_ignore_ascii_case(want);
+        if lower(name, b"name") {
+            return tag != b"meta";
+        }
+        if lower(name, b"type") {
+            return !matches!(tag, b"script" | b"input");
+        }
+        let (bit, read) = if lower(name, b"style") {
+            (
+                Reads::STYLE,
+                contains_ci(value, b"none") || contains_ci(value, b"hidden"),
+            )
+        } else if tag == b"a" && lower(name, b"rel") {
+            (Reads::REL, contains_ci(value, b"author"))
+        } else if tag == b"a" && !self.link_targets && lower(name, b"href") {
+            (Reads::HREF, value.first() == Some(&b'#'))
+        } else {
+            return false;
+        };
+        let first = self.seen & bit == 0;
+        self.seen |= bit;
+        !first || !(read || value.contains(&b'&'))
+    }
+}
+
+/// Whether `hay` contains the lower-case ASCII `needle`, ignoring ASCII case.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
@@ -651,18 +733,24 @@ fn ends_attribute_name(b: u8) -> bool {
 /// inside a quoted value does not end it. `None` when the page ends inside
 /// the tag, where the tokenizer drops it.
 fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
-    scan_tag_noting(src, from, None)
+    scan_tag_noting(src, from, None, true)
 }
 
 /// [`scan_tag`], also noting in `unread` the spans of the attributes
-/// nobody reads (see [`unread_attribute`]) that can be cut out cleanly.
+/// nobody reads (see [`unread_attribute`]) that can be cut out cleanly, and,
+/// unless `link_targets`, the quoted values of `<a href>` that leave the page.
 fn scan_tag_noting(
     src: &[u8],
     from: usize,
     mut unread: Option<&mut Vec<(usize, usize)>>,
+    link_targets: bool,
 ) -> Option<Tag> {
     let mut i = from;
     let mut name = [0u8; 16];
+    let mut reads = Reads {
+        link_targets,
+        seen: 0,
+    };
     while i < src.len() && !is_space(src[i]) && src[i] != b'/' && src[i] != b'>' {
         if i - from < 16 {
             name[i - from] = src[i].to_ascii_lowercase();
@@ -709,40 +797,45 @@ fn scan_tag_noting(
         }
         let attr = &src[name_start..i];
         let name_end = i;
-        // Cut only after white space, which keeps the attributes around
-        // apart (and `<a/x>` from turning into `<a/>`).
-        let cuttable = unread.is_some() && is_space(src[name_start - 1]) && unread_attribute(attr);
         while i < src.len() && is_space(src[i]) {
             i += 1;
         }
-        if src.get(i) != Some(&b'=') {
-            if let Some(spans) = unread.as_deref_mut().filter(|_| cuttable) {
-                spans.push((name_start, name_end));
-            }
-            continue;
-        }
-        i += 1;
-        while i < src.len() && is_space(src[i]) {
+        let (from, to) = if src.get(i) == Some(&b'=') {
             i += 1;
-        }
-        let (from, to) = match *src.get(i)? {
-            q @ (b'"' | b'\'') => {
-                let close = i + 1 + memchr::memchr(q, &src[i + 1..])?;
-                let value = (i + 1, close);
-                i = close + 1;
-                value
+            while i < src.len() && is_space(src[i]) {
+                i += 1;
             }
-            b'>' => (i, i),
-            _ => {
-                let start = i;
-                while i < src.len() && !is_space(src[i]) && src[i] != b'>' {
-                    i += 1;
+            match *src.get(i)? {
+                q @ (b'"' | b'\'') => {
+                    let close = i + 1 + memchr::memchr(q, &src[i + 1..])?;
+                    let value = (i + 1, close);
+                    i = close + 1;
+                    value
                 }
-                (start, i)
+                b'>' => (i, i),
+                _ => {
+                    let start = i;
+                    while i < src.len() && !is_space(src[i]) && src[i] != b'>' {
+                        i += 1;
+                    }
+                    (start, i)
+                }
             }
+        } else {
+            (name_end, name_end)
         };
-        if let Some(spans) = unread.as_deref_mut().filter(|_| cuttable) {
-            spans.push((name_start, i));
+        if let Some(spans) = unread.as_deref_mut() {
+            let dead = reads.is_dead(tag.name(), attr, &src[from..to]);
+            // Cut only after white space, which keeps the attributes around
+            // apart (and `<a/x>` from turning into `<a/>`).
+            if dead && is_space(src[name_start - 1]) {
+                let end = if from == to && to == name_end {
+                    name_end
+                } else {
+                    i
+                };
+                spans.push((name_start, end));
+            }
         }
         if tag.type_attr.is_none() && attr.eq_ignore_ascii_case(b"type") {
             tag.type_attr = Some((from, to));
@@ -1004,6 +1097,42 @@ mod tests {
         // Only after white space: `<a/onclick=x>` must not become `<a/>`.
         assert_eq!(s("<a/onclick=x href=y>z</a>"), "<a/onclick=x href=y>z</a>");
         assert_eq!(s("<a href=y data-x>z</a>"), "<a href=y >z</a>");
+    }
+
+    #[test]
+    fn attributes_read_only_on_some_tags_or_values_go_elsewhere() {
+        // `name` is read on <meta>, `type` on <script> and <input>.
+        assert_eq!(
+            s(
+                r#"<meta name=author content=A><input name=q type=text><link type="text/css" rel=canonical>"#
+            ),
+            r#"<meta name=author content=A><input  type=text><link  rel=canonical>"#
+        );
+        // `style` only when it can hide; `rel` of a link only for "author".
+        assert_eq!(
+            s(
+                r#"<p style="color:red">a</p><p style="DISPLAY: None">b</p><a rel="nofollow">c</a><a rel="Author">d</a>"#
+            ),
+            r#"<p >a</p><p style="DISPLAY: None">b</p><a >c</a><a rel="Author">d</a>"#
+        );
+        // The tokenizer keeps the first of a name: with the first cut, a
+        // second must go too, or it would take the first one's place.
+        assert_eq!(
+            s(r#"<p style="x" style="display:none">a</p><p style="display:none" style=y>b</p>"#),
+            r#"<p  >a</p><p style="display:none" >b</p>"#
+        );
+        // A character reference might decode to what is read: kept.
+        assert_eq!(
+            s(r#"<p style="&#110;one">a</p>"#),
+            r#"<p style="&#110;one">a</p>"#
+        );
+        // Link targets go only without Markdown, and never an in-page one.
+        let links = r##"<a href="/x" href="#y">1</a><a href="#n">2</a><a href>3</a>"##;
+        assert_eq!(strip_with(links, true), links);
+        assert_eq!(
+            strip_with(links, false),
+            r##"<a  >1</a><a href="#n">2</a><a >3</a>"##
+        );
     }
 
     #[test]
