@@ -47,6 +47,10 @@ const MAX_CONTROL_RATIO: f64 = 0.10;
 /// How many bytes the detector reads; its guess is settled long before.
 const DETECTOR_BYTES: usize = 256 * 1024;
 
+/// ASCII bytes kept on each side of a non-ASCII byte in the detector's
+/// sample (see [`detector_sample`]).
+const DETECTOR_CONTEXT: usize = 32;
+
 /// Where the chosen encoding came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -178,13 +182,55 @@ fn choose<'b>(
         None if utf8 != Utf8Verdict::Foreign => Ok((bytes, UTF_8, Source::Utf8)),
         None => {
             let mut detector = chardetng::EncodingDetector::new();
-            let sample = &bytes[..bytes.len().min(DETECTOR_BYTES)];
-            detector.feed(sample, sample.len() == bytes.len());
+            detector.feed(&detector_sample(bytes), true);
             let tld = url.and_then(top_level_domain);
             let encoding = detector.guess(tld.as_deref().map(str::as_bytes), false);
             Ok((bytes, encoding, Source::Detector))
         }
     }
+}
+
+/// What the detector reads of `bytes`: the stretches around non-ASCII bytes,
+/// with [`DETECTOR_CONTEXT`] bytes of ASCII on each side, at most
+/// [`DETECTOR_BYTES`] in all. The detector scores non-ASCII bytes and their
+/// neighbours only; the rest of a page (markup, English boilerplate) costs
+/// it as much time per byte and tells it nothing, and on a legacy page the
+/// detector read ten times more than the page has non-ASCII text.
+///
+/// A stretch starts and ends on ASCII that no multi-byte character of a
+/// legacy encoding straddles: a lead byte is non-ASCII, and it would pull
+/// the stretch over itself.
+fn detector_sample(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if bytes.len() <= DETECTOR_BYTES.min(16 * 1024) {
+        return Cow::Borrowed(bytes);
+    }
+    let mut sample = Vec::new();
+    let mut i = 0;
+    while sample.len() < DETECTOR_BYTES {
+        let Some(at) = bytes[i..].iter().position(|b| !b.is_ascii()) else {
+            break;
+        };
+        let start = (i + at).saturating_sub(DETECTOR_CONTEXT).max(i);
+        // Extend while another non-ASCII byte follows within the context.
+        let mut end = i + at + 1;
+        loop {
+            let limit = (end + DETECTOR_CONTEXT).min(bytes.len());
+            match bytes[end..limit].iter().rposition(|b| !b.is_ascii()) {
+                Some(k) => end += k + 1,
+                None => {
+                    end = limit;
+                    break;
+                }
+            }
+        }
+        if !sample.is_empty() && start > i {
+            sample.push(b' ');
+        }
+        sample.extend_from_slice(&bytes[start..end]);
+        i = end;
+    }
+    sample.truncate(DETECTOR_BYTES);
+    Cow::Owned(sample)
 }
 
 /// Maps a charset label to an encoding, leaving out the `replacement`
@@ -622,6 +668,32 @@ mod tests {
         let (sjis, _, _) = SHIFT_JIS.encode(text);
         let bytes = page("<title>x</title>", &sjis);
         let d = decode_with_encoding(&bytes, None, Some("https://www.example.jp/a")).unwrap();
+        assert_eq!((d.encoding, d.source), (SHIFT_JIS, Source::Detector));
+        assert!(d.text.contains(text));
+    }
+
+    #[test]
+    fn detector_reads_the_non_ascii_stretches_of_a_long_page() {
+        let text = "日本語のテキストです。東京都で新しい展覧会が開かれ、多くの人々が訪れました。";
+        let (sjis, _, _) = SHIFT_JIS.encode(text);
+        let markup = "<div class=\"nav\"><a href=\"/x\">Home</a></div>\n".repeat(2_000);
+        let body = [markup.as_bytes(), &sjis, markup.as_bytes(), &sjis].concat();
+        let bytes = page("<title>x</title>", &body);
+        let sample = detector_sample(&bytes);
+        // Both stretches, each with its context, and nothing else.
+        assert!(
+            sample.len() <= 2 * (sjis.len() + 2 * DETECTOR_CONTEXT) + 1,
+            "{}",
+            sample.len()
+        );
+        assert!(
+            sample
+                .windows(sjis.len())
+                .filter(|w| *w == &sjis[..])
+                .count()
+                == 2
+        );
+        let d = decode_with_encoding(&bytes, None, None).unwrap();
         assert_eq!((d.encoding, d.source), (SHIFT_JIS, Source::Detector));
         assert!(d.text.contains(text));
     }

@@ -7,9 +7,11 @@ use whatlang::Lang;
 /// statistics over a headline-sized snippet are noise.
 const MIN_CHARS: usize = 50;
 
-/// Only this many bytes (at most) are given to the detector; a few paragraphs
-/// decide the language as well as a whole book and cost far less.
-const MAX_SAMPLE_BYTES: usize = 4096;
+/// Only this many bytes (at most) are given to the detector; a paragraph or
+/// two decide the language as well as a whole book and cost far less. On
+/// the 2,694 bench pages, 1 KiB and 4 KiB samples disagree on one page, and
+/// the detector takes 40 % less time (`copydesk bench`, stage "finish").
+const MAX_SAMPLE_BYTES: usize = 1024;
 
 /// Confidence accepted below whatlang's own "reliable" mark (0.9), but only for
 /// texts of at least [`LONG_TEXT_CHARS`]: on long texts a clear lead over the
