@@ -38,6 +38,7 @@ pub mod warc;
 pub use article::{Article, ErrorInfo};
 pub use timings::Timings;
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 /// Why a page could not be processed.
@@ -180,8 +181,9 @@ impl Extractor {
         }
     }
 
-    /// The pipeline on text already within the size limit: repair, tame,
-    /// parse within the node cap, metadata, body. The deadline is checked
+    /// The pipeline on text already within the size limit: the pre-pass
+    /// (strip and tame in one scan; repair and tame again only where it
+    /// stopped early), parse within the node cap, metadata, body. The deadline is checked
     /// before each stage; the parse checks it as it goes.
     fn extract_within(
         &self,
@@ -192,16 +194,22 @@ impl Extractor {
     ) -> Result<Article, Error> {
         let check = || deadline.map_or(Ok(()), limits::Deadline::check);
         let mut clock = Instant::now();
-        let stripped = prefilter::strip_with(html, self.options.markdown);
-        timings::lap(&mut clock, &mut timings.prefilter);
-        let repaired = repair::close_raw_text(&stripped);
         let caps = limits::tame::Caps {
             max_depth: self.options.max_depth,
             ..Default::default()
         };
-        let tamed = limits::tame::tame(&repaired, &caps);
+        let stripped = prefilter::strip_tamed(html, self.options.markdown, &caps);
+        timings::lap(&mut clock, &mut timings.prefilter);
+        // Only a page the pre-pass could not follow to its end still needs
+        // the repair and the tame pass over what it passed through.
+        let tamed = if stripped.whole {
+            stripped.html
+        } else {
+            let repaired = repair::close_raw_text(&stripped.html);
+            Cow::Owned(limits::tame::tame(&repaired, &caps).html.into_owned())
+        };
         timings::lap(&mut clock, &mut timings.guard);
-        let parsed = limits::parse::parse(&tamed.html, self.options.max_nodes, deadline)?;
+        let parsed = limits::parse::parse(&tamed, self.options.max_nodes, deadline)?;
         drop(tamed);
         timings::lap(&mut clock, &mut timings.parse);
         check()?;

@@ -33,10 +33,13 @@
 //! space is text as written (`<pre>`, `<textarea>`, ...), nothing is rewritten.
 //!
 //! Nesting and other parser costs that grow faster than the page are
-//! bounded afterwards by [`crate::limits::tame`]; this pass only removes
-//! and rewrites white space.
+//! bounded by [`crate::limits::tame`]'s model of open elements, which
+//! [`strip_tamed`] runs in this same scan over the tags (the extractor's
+//! path); [`strip`] and [`strip_with`] only remove and rewrite white space.
 
 use std::borrow::Cow;
+
+use crate::limits::tame::{Caps, Kind, Model};
 
 /// The page without its scripts (but JSON-LD), styles, `<noscript>`,
 /// comments and SVG drawings; borrowed when there was nothing to drop.
@@ -69,8 +72,43 @@ pub fn strip(html: &str) -> Cow<'_, str> {
 /// assert_eq!(strip_with(page, true), page);
 /// ```
 pub fn strip_with(html: &str, link_targets: bool) -> Cow<'_, str> {
+    scan(html, link_targets, None).html
+}
+
+/// What [`strip_tamed`] made of a page.
+#[derive(Debug)]
+pub struct Stripped<'a> {
+    /// The page, stripped and tamed.
+    pub html: Cow<'a, str>,
+    /// False when the pass met something it does not follow and passed the
+    /// rest of the page through as it was: that rest is neither stripped nor
+    /// tamed, and the caller must run [`crate::repair::close_raw_text`] and
+    /// [`crate::limits::tame::tame`] over the result.
+    pub whole: bool,
+}
+
+/// [`strip_with`], also doing the work of [`crate::limits::tame::tame`] in
+/// the same scan: start tags past the caps' depth or formatting limits go
+/// (with their end tags), and attributes past `caps.max_attrs`. One scan of
+/// the tags instead of two; the tame pass (and the repair of unclosed
+/// `<title>`, which a whole pass has shown there is none of) is needed only
+/// when the result is not [`Stripped::whole`].
+///
+/// ```
+/// use copydesk::{limits::tame::Caps, prefilter::strip_tamed};
+/// let caps = Caps { max_depth: 3, ..Caps::default() };
+/// let t = strip_tamed("<div><div><div><div>deep</div></div></div></div><!-- x -->", false, &caps);
+/// assert_eq!(t.html, "<div><div><div>deep</div></div></div>");
+/// assert!(t.whole);
+/// ```
+pub fn strip_tamed<'a>(html: &'a str, link_targets: bool, caps: &Caps) -> Stripped<'a> {
+    scan(html, link_targets, Some(caps))
+}
+
+fn scan<'a>(html: &'a str, link_targets: bool, caps: Option<&Caps>) -> Stripped<'a> {
     let mut scanner = Scanner {
         link_targets,
+        html,
         src: html.as_bytes(),
         out: Vec::new(),
         copied: 0,
@@ -80,10 +118,15 @@ pub fn strip_with(html: &str, link_targets: bool) -> Cow<'_, str> {
         select: false,
         unread: Vec::new(),
         verbatim: false,
+        model: caps.map(|c| Model::new(*c)),
+        max_attrs: caps.map_or(usize::MAX, |c| c.max_attrs),
     };
-    scanner.run();
+    let whole = scanner.run();
     if scanner.copied == 0 {
-        return Cow::Borrowed(html);
+        return Stripped {
+            html: Cow::Borrowed(html),
+            whole,
+        };
     }
     let Scanner {
         src,
@@ -95,8 +138,14 @@ pub fn strip_with(html: &str, link_targets: bool) -> Cow<'_, str> {
     // Every cut is next to an ASCII byte (`<`, `>`, `-`), so the result
     // stays valid UTF-8; the check is there so that no bug can make it not.
     match String::from_utf8(out) {
-        Ok(s) => Cow::Owned(s),
-        Err(_) => Cow::Borrowed(html),
+        Ok(s) => Stripped {
+            html: Cow::Owned(s),
+            whole,
+        },
+        Err(_) => Stripped {
+            html: Cow::Borrowed(html),
+            whole: false,
+        },
     }
 }
 
@@ -110,6 +159,8 @@ struct Tag {
     self_closing: bool,
     /// The raw value of the first `type` attribute.
     type_attr: Option<(usize, usize)>,
+    /// How many attributes it has.
+    attrs: usize,
 }
 
 impl Tag {
@@ -144,7 +195,12 @@ enum Run {
 struct Scanner<'a> {
     /// Whether `<a href>` values stay (see [`strip_with`]).
     link_targets: bool,
+    html: &'a str,
     src: &'a [u8],
+    /// The taming model of open elements (see [`strip_tamed`]), if asked for.
+    model: Option<Model<'a>>,
+    /// Attributes kept per tag (`usize::MAX` without taming).
+    max_attrs: usize,
     /// The output so far; `src[copied..]` is still to be copied.
     out: Vec<u8>,
     copied: usize,
@@ -167,15 +223,17 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
-    fn run(&mut self) {
+    /// Scans the page; false when it stopped early (see [`Stripped::whole`]).
+    fn run(&mut self) -> bool {
         let mut i = 0;
         while let Some(at) = memchr::memchr(b'<', &self.src[i..]) {
             self.text(i, i + at);
             match self.markup(i + at) {
                 Some(next) => i = next,
-                None => return,
+                None => return false,
             }
         }
+        true
     }
 
     /// Notes the text `src[from..to]` passed through.
@@ -230,7 +288,7 @@ impl Scanner<'_> {
             Some(b'/') => match rest.get(2)? {
                 c if c.is_ascii_alphabetic() => {
                     let tag = scan_tag(src, lt + 2)?;
-                    return self.end_tag(&tag);
+                    return self.end_tag(lt, &tag);
                 }
                 // `</>` is no token at all.
                 b'>' => return Some(lt + 3),
@@ -239,11 +297,17 @@ impl Scanner<'_> {
             Some(c) if c.is_ascii_alphabetic() => {
                 if self.foreign > 0 {
                     let tag = scan_tag(src, lt + 1)?;
-                    return self.foreign_start_tag(&tag);
+                    return self.foreign_start_tag(lt, &tag);
                 }
                 let mut unread = std::mem::take(&mut self.unread);
                 unread.clear();
-                let tag = scan_tag_noting(src, lt + 1, Some(&mut unread), self.link_targets)?;
+                let tag = scan_tag_noting(
+                    src,
+                    lt + 1,
+                    Some(&mut unread),
+                    self.link_targets,
+                    self.max_attrs,
+                )?;
                 let next = self.start_tag(lt, &tag, &unread);
                 self.unread = unread;
                 return next;
@@ -313,6 +377,9 @@ impl Scanner<'_> {
             self.thin(unread);
             return Some(close);
         }
+        if !self.tame_start(lt, tag) {
+            return Some(tag.end);
+        }
         self.kept(matches!(name, b"pre" | b"listing"));
         self.thin(unread);
         match name {
@@ -337,11 +404,15 @@ impl Scanner<'_> {
 
     /// A start tag inside SVG or MathML: nothing is raw text there, and
     /// only the nesting of `<svg>` and `<math>` is followed.
-    fn foreign_start_tag(&mut self, tag: &Tag) -> Option<usize> {
+    fn foreign_start_tag(&mut self, lt: usize, tag: &Tag) -> Option<usize> {
         let name = tag.name();
-        if breaks_out(name) {
-            // HTML content ends foreign content in ways not modelled here.
+        if breaks_out(name) || tag.attrs > self.max_attrs {
+            // HTML content ends foreign content in ways not modelled here;
+            // and attributes are cut only from HTML tags.
             return None;
+        }
+        if !self.tame_start(lt, tag) {
+            return Some(tag.end);
         }
         self.kept(false);
         if tag.self_closing {
@@ -356,8 +427,16 @@ impl Scanner<'_> {
         Some(tag.end)
     }
 
-    fn end_tag(&mut self, tag: &Tag) -> Option<usize> {
+    fn end_tag(&mut self, lt: usize, tag: &Tag) -> Option<usize> {
         let name = tag.name();
+        if let Some(model) = &mut self.model {
+            let written = &self.html[lt + 2..lt + 2 + tag.len];
+            if !model.end(written, Kind::of(written)) {
+                // Its start tag went: see `Scanner::tame_start`.
+                self.cut_tag(lt, tag.end);
+                return Some(tag.end);
+            }
+        }
         if self.foreign > 0 {
             if matches!(name, b"br" | b"p") {
                 // Breaks out of foreign content: not followed here.
@@ -371,6 +450,33 @@ impl Scanner<'_> {
         }
         self.kept(false);
         Some(tag.end)
+    }
+
+    /// Offers a start tag to the taming model; false when the tag would open
+    /// one element too many and has been cut out, text and all of the page
+    /// around it staying (see [`crate::limits::tame`]).
+    fn tame_start(&mut self, lt: usize, tag: &Tag) -> bool {
+        let Some(model) = &mut self.model else {
+            return true;
+        };
+        let written = &self.html[lt + 1..lt + 1 + tag.len];
+        let whole = &self.html[lt..tag.end];
+        if model.start(written, Kind::of(written), whole, tag.self_closing) {
+            return true;
+        }
+        self.cut_tag(lt, tag.end);
+        false
+    }
+
+    /// Cuts the tag `src[lt..end]` out; where a `<` of text comes right
+    /// before it, an empty comment keeps that `<` from opening what follows.
+    fn cut_tag(&mut self, lt: usize, end: usize) {
+        let with: &[u8] = if lt > 0 && self.src[lt - 1] == b'<' {
+            EMPTY_COMMENT
+        } else {
+            b""
+        };
+        self.cut(lt, end, with);
     }
 
     /// Whether a script start tag holds JSON-LD, the one script whose text
@@ -733,18 +839,21 @@ fn ends_attribute_name(b: u8) -> bool {
 /// inside a quoted value does not end it. `None` when the page ends inside
 /// the tag, where the tokenizer drops it.
 fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
-    scan_tag_noting(src, from, None, true)
+    scan_tag_noting(src, from, None, true, usize::MAX)
 }
 
 /// [`scan_tag`], also noting in `unread` the spans of the attributes
 /// nobody reads (see [`unread_attribute`]) that can be cut out cleanly, and,
-/// unless `link_targets`, the quoted values of `<a href>` that leave the page.
+/// unless `link_targets`, the `href` of links that leave the page; and the
+/// span of all attributes past the first `max_attrs`, up to the `>`.
 fn scan_tag_noting(
     src: &[u8],
     from: usize,
     mut unread: Option<&mut Vec<(usize, usize)>>,
     link_targets: bool,
+    max_attrs: usize,
 ) -> Option<Tag> {
+    let mut extra_from = None;
     let mut i = from;
     let mut name = [0u8; 16];
     let mut reads = Reads {
@@ -764,6 +873,7 @@ fn scan_tag_noting(
         end: 0,
         self_closing: false,
         type_attr: None,
+        attrs: 0,
     };
     if len > 16 {
         // Not a name any rule here knows.
@@ -773,24 +883,31 @@ fn scan_tag_noting(
         while i < src.len() && is_space(src[i]) {
             i += 1;
         }
-        match *src.get(i)? {
-            b'>' => {
-                tag.end = i + 1;
-                return Some(tag);
-            }
+        let close = match *src.get(i)? {
+            b'>' => Some(false),
+            b'/' if src.get(i + 1) == Some(&b'>') => Some(true),
             b'/' => {
                 i += 1;
-                if src.get(i) == Some(&b'>') {
-                    tag.self_closing = true;
-                    tag.end = i + 1;
-                    return Some(tag);
-                }
                 continue;
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(self_closing) = close {
+            let gt = i + usize::from(self_closing);
+            if let (Some(spans), Some(x)) = (unread.as_deref_mut(), extra_from) {
+                // As the tame pass does: the `>` stays, so the tag ends where it did.
+                spans.push((x, gt));
+            }
+            tag.self_closing = self_closing;
+            tag.end = gt + 1;
+            return Some(tag);
         }
         // An attribute name: its first character may be anything, even `=`.
         let name_start = i;
+        tag.attrs += 1;
+        if tag.attrs == max_attrs.saturating_add(1) {
+            extra_from = Some(name_start);
+        }
         i += 1;
         while i < src.len() && !ends_attribute_name(src[i]) {
             i += 1;
@@ -824,7 +941,7 @@ fn scan_tag_noting(
         } else {
             (name_end, name_end)
         };
-        if let Some(spans) = unread.as_deref_mut() {
+        if let Some(spans) = unread.as_deref_mut().filter(|_| extra_from.is_none()) {
             let dead = reads.is_dead(tag.name(), attr, &src[from..to]);
             // Cut only after white space, which keeps the attributes around
             // apart (and `<a/x>` from turning into `<a/>`).
@@ -1097,6 +1214,36 @@ mod tests {
         // Only after white space: `<a/onclick=x>` must not become `<a/>`.
         assert_eq!(s("<a/onclick=x href=y>z</a>"), "<a/onclick=x href=y>z</a>");
         assert_eq!(s("<a href=y data-x>z</a>"), "<a href=y >z</a>");
+    }
+
+    #[test]
+    fn taming_in_the_same_scan() {
+        let caps = Caps {
+            max_depth: 2,
+            max_formatting: 1,
+            max_attrs: 2,
+        };
+        let t = |html| {
+            let s = strip_tamed(html, true, &caps);
+            assert!(s.whole);
+            s.html.into_owned()
+        };
+        // Too deep: the start tag and its end tag go, the text stays.
+        assert_eq!(
+            t("<div><div><div>x</div></div></div>"),
+            "<div><div>x</div></div>"
+        );
+        // A formatting element past the cap goes too.
+        assert_eq!(t("<p><b>a<i>b</i></b></p>"), "<p><b>ab</b></p>");
+        // Attributes past the cap, up to the `>`.
+        assert_eq!(
+            t(r#"<p id=a class=b lang=c role=d>x</p>"#),
+            "<p id=a class=b >x</p>"
+        );
+        // A `<` of text before a dropped tag must not open a new one.
+        assert_eq!(t("<div><div><<div>x"), "<div><div><<!---->x");
+        // What the pass cannot follow is left to the tame pass.
+        assert!(!strip_tamed("<plaintext><div>", true, &caps).whole);
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn tame<'a>(html: &'a str, caps: &Caps) -> Tamed<'a> {
 
 /// What the model needs to know about an element, from its name.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Kind {
+pub(crate) struct Kind {
     /// Never has content (`<br>`, `<img>`, ...).
     void: bool,
     /// Its end tag is optional: the parser closes it when a sibling starts,
@@ -124,7 +124,7 @@ struct Kind {
 }
 
 impl Kind {
-    fn of(name: &str) -> Kind {
+    pub(crate) fn of(name: &str) -> Kind {
         // The names that matter are short and ASCII; compare them lower-cased.
         let mut buf = [0u8; 10];
         let Some(lower) = buf.get_mut(..name.len()) else {
@@ -160,7 +160,7 @@ impl Kind {
 const END_TAG_REACH: usize = 64;
 
 /// The rough model of what the parser has open.
-struct Model<'a> {
+pub(crate) struct Model<'a> {
     caps: Caps,
     /// Open elements by name (as written in the page), outermost first.
     stack: Vec<&'a str>,
@@ -178,7 +178,7 @@ struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    fn new(caps: Caps) -> Self {
+    pub(crate) fn new(caps: Caps) -> Self {
         Model {
             caps,
             stack: Vec::new(),
@@ -190,7 +190,13 @@ impl<'a> Model<'a> {
     }
 
     /// A start tag: returns false when it is to be dropped.
-    fn start(&mut self, name: &'a str, kind: Kind, whole: &'a str, self_closing: bool) -> bool {
+    pub(crate) fn start(
+        &mut self,
+        name: &'a str,
+        kind: Kind,
+        whole: &'a str,
+        self_closing: bool,
+    ) -> bool {
         if kind.void || (self_closing && self.foreign > 0) {
             return true;
         }
@@ -248,7 +254,7 @@ impl<'a> Model<'a> {
     }
 
     /// An end tag: returns false when it is to be dropped.
-    fn end(&mut self, name: &str, kind: Kind) -> bool {
+    pub(crate) fn end(&mut self, name: &str, kind: Kind) -> bool {
         if !self.dropped.is_empty() {
             if let Some(n) = self.dropped.get_mut(&name.to_ascii_lowercase()) {
                 if *n > 0 {
@@ -506,12 +512,17 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Leaves `html[from..to]` out of the output.
+    /// Leaves `html[from..to]` out of the output. Where a `<` of text comes
+    /// right before, an empty comment stands in, or that `<` would open a tag
+    /// with what follows.
     fn cut(&mut self, from: usize, to: usize) {
         let out = self
             .out
             .get_or_insert_with(|| String::with_capacity(self.html.len()));
         out.push_str(&self.html[self.copied..from]);
+        if from > 0 && self.bytes[from - 1] == b'<' {
+            out.push_str("<!---->");
+        }
         self.copied = to;
     }
 }
