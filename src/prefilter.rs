@@ -68,7 +68,7 @@ pub fn strip(html: &str) -> Cow<'_, str> {
 /// ```
 /// use copydesk::prefilter::strip_with;
 /// let page = r##"<p><a href="https://example.com/a/long/path">away</a> <a href="#note-1">1</a></p>"##;
-/// assert_eq!(strip_with(page, false), r##"<p><a>away</a> <a href="#note-1">1</a></p>"##);
+/// assert_eq!(strip_with(page, false), r##"<p><a >away</a> <a href="#note-1">1</a></p>"##);
 /// assert_eq!(strip_with(page, true), page);
 /// ```
 pub fn strip_with(html: &str, link_targets: bool) -> Cow<'_, str> {
