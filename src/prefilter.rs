@@ -674,8 +674,23 @@ fn breaks_out(name: &[u8]) -> bool {
     )
 }
 
-/// Attributes that neither the extractor nor the metadata reads, nor the
-/// tree builder in HTML content: event handlers, `data-*`, ARIA (but
+/// What [`Reads`] needs to know of an attribute's name, from one lower-casing.
+#[derive(Clone, Copy, PartialEq)]
+enum AttrKind {
+    /// Never read (see [`attribute_kind`]).
+    Unread,
+    /// Read on some tags or with some values only (see [`Reads::is_dead`]).
+    Name,
+    Type,
+    Style,
+    Rel,
+    Href,
+    /// Read.
+    Other,
+}
+
+/// [`AttrKind::Unread`] for attributes that neither the extractor nor the
+/// metadata reads, nor the tree builder in HTML content: event handlers, `data-*`, ARIA (but
 /// `aria-hidden`), image sources and their text (`src`, `alt`), tooltips
 /// (`title`), form values and targets, microdata types, responsive-image
 /// and loading hints, and presentational and security attributes. They are
@@ -690,7 +705,7 @@ fn breaks_out(name: &[u8]) -> bool {
 /// `lang`, `xml:lang`, `hidden`, `aria-hidden`, `style`, `datatable`,
 /// `summary`, `colspan` and `display` (on `<math>`). Before reading any
 /// other attribute, make sure it is not dropped here.
-fn unread_attribute(name: &[u8]) -> bool {
+fn attribute_kind(name: &[u8]) -> AttrKind {
     let mut buf = [0u8; 16];
     let n = name.len().min(buf.len());
     for (b, c) in buf.iter_mut().zip(&name[..n]) {
@@ -698,72 +713,40 @@ fn unread_attribute(name: &[u8]) -> bool {
     }
     let lower = &buf[..n];
     if lower.starts_with(b"data-") || (lower.starts_with(b"on") && n > 2) {
-        return true;
+        return AttrKind::Unread;
     }
     if lower.starts_with(b"aria-") {
-        return name.len() > n || lower != b"aria-hidden";
+        return if name.len() > n || lower != b"aria-hidden" {
+            AttrKind::Unread
+        } else {
+            AttrKind::Other
+        };
     }
-    name.len() == n
-        && matches!(
-            lower,
-            b"srcset"
-                | b"sizes"
-                | b"width"
-                | b"height"
-                | b"target"
-                | b"align"
-                | b"valign"
-                | b"border"
-                | b"bgcolor"
-                | b"cellspacing"
-                | b"cellpadding"
-                | b"loading"
-                | b"decoding"
-                | b"fetchpriority"
-                | b"tabindex"
-                | b"crossorigin"
-                | b"integrity"
-                | b"referrerpolicy"
-                | b"nonce"
-                | b"async"
-                | b"defer"
-                | b"frameborder"
-                | b"scrolling"
-                | b"allow"
-                | b"allowfullscreen"
-                | b"sandbox"
-                | b"autocomplete"
-                | b"spellcheck"
-                | b"draggable"
-                | b"jsaction"
-                | b"jsname"
-                | b"jscontroller"
-                | b"jsmodel"
-                | b"jslog"
-                | b"ping"
-                | b"hreflang"
-                | b"media"
-                | b"src"
-                | b"alt"
-                | b"title"
-                | b"value"
-                | b"action"
-                | b"method"
-                | b"for"
-                | b"placeholder"
-                | b"poster"
-                | b"itemscope"
-                | b"itemtype"
-                | b"dir"
-                | b"background"
-                | b"color"
-                | b"face"
-                | b"size"
-        )
+    if name.len() > n {
+        return AttrKind::Other;
+    }
+    match lower {
+        b"class" | b"id" => AttrKind::Other,
+        b"name" => AttrKind::Name,
+        b"type" => AttrKind::Type,
+        b"style" => AttrKind::Style,
+        b"rel" => AttrKind::Rel,
+        b"href" => AttrKind::Href,
+        b"srcset" | b"sizes" | b"width" | b"height" | b"target" | b"align" | b"valign"
+        | b"border" | b"bgcolor" | b"cellspacing" | b"cellpadding" | b"loading" | b"decoding"
+        | b"fetchpriority" | b"tabindex" | b"crossorigin" | b"integrity" | b"referrerpolicy"
+        | b"nonce" | b"async" | b"defer" | b"frameborder" | b"scrolling" | b"allow"
+        | b"allowfullscreen" | b"sandbox" | b"autocomplete" | b"spellcheck" | b"draggable"
+        | b"jsaction" | b"jsname" | b"jscontroller" | b"jsmodel" | b"jslog" | b"ping"
+        | b"hreflang" | b"media" | b"src" | b"alt" | b"title" | b"value" | b"action"
+        | b"method" | b"for" | b"placeholder" | b"poster" | b"itemscope" | b"itemtype" | b"dir"
+        | b"background" | b"color" | b"face" | b"size" => AttrKind::Unread,
+        _ => AttrKind::Other,
+    }
 }
 
 /// Decides, attribute by attribute, whether anything reads an attribute
-/// of a tag: [`unread_attribute`] names never, and some names only on some
+/// of a tag: [`AttrKind::Unread`] names never, and some names only on some
 /// tags or with some values.
 struct Reads {
     /// Whether `<a href>` targets are read (for Markdown).
@@ -790,27 +773,20 @@ impl Reads {
     /// A value with a character reference (`&`) is kept: the parser would
     /// decode it, and this pass does not.
     fn is_dead(&mut self, tag: &[u8], name: &[u8], value: &[u8]) -> bool {
-        if unread_attribute(name) {
-            return true;
-        }
-        let lower = |n: &[u8], want: &[u8]| n.eq_ignore_ascii_case(want);
-        if lower(name, b"name") {
-            return tag != b"meta";
-        }
-        if lower(name, b"type") {
-            return !matches!(tag, b"script" | b"input");
-        }
-        let (bit, read) = if lower(name, b"style") {
-            (
+        let (bit, read) = match attribute_kind(name) {
+            AttrKind::Unread => return true,
+            AttrKind::Other => return false,
+            AttrKind::Name => return tag != b"meta",
+            AttrKind::Type => return !matches!(tag, b"script" | b"input"),
+            AttrKind::Style => (
                 Reads::STYLE,
                 contains_ci(value, b"none") || contains_ci(value, b"hidden"),
-            )
-        } else if tag == b"a" && lower(name, b"rel") {
-            (Reads::REL, contains_ci(value, b"author"))
-        } else if tag == b"a" && !self.link_targets && lower(name, b"href") {
-            (Reads::HREF, value.first() == Some(&b'#'))
-        } else {
-            return false;
+            ),
+            AttrKind::Rel if tag == b"a" => (Reads::REL, contains_ci(value, b"author")),
+            AttrKind::Href if tag == b"a" && !self.link_targets => {
+                (Reads::HREF, value.first() == Some(&b'#'))
+            }
+            AttrKind::Rel | AttrKind::Href => return false,
         };
         let first = self.seen & bit == 0;
         self.seen |= bit;
@@ -843,7 +819,7 @@ fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
 }
 
 /// [`scan_tag`], also noting in `unread` the spans of the attributes
-/// nobody reads (see [`unread_attribute`]) that can be cut out cleanly, and,
+/// nobody reads (see [`Reads`]) that can be cut out cleanly, and,
 /// unless `link_targets`, the `href` of links that leave the page; and the
 /// span of all attributes past the first `max_attrs`, up to the `>`.
 fn scan_tag_noting(
