@@ -173,9 +173,19 @@ impl<'a> Candidates<'a> {
                     .iter()
                     .chain(author)
                     .filter(live)
+                    .filter(|el| !holds_heading(el))
                     .find_map(visible_text)
             })
     }
+}
+
+/// Whether a heading sits inside `el`: then `el` is a post or a box, not a
+/// byline, though its class names the author (Typepad marks every post
+/// `entry-author-<name>`). A byline inside it is a candidate of its own.
+fn holds_heading(el: &ElementRef<'_>) -> bool {
+    el.descendent_elements()
+        .skip(1)
+        .any(|d| matches!(d.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
 }
 
 /// The attributes that classify an element, read in one pass over its
@@ -358,6 +368,27 @@ mod tests {
             .descendent_elements()
             .for_each(|e| c.offer(e, &Hints::of(e.value())));
         c.best()
+    }
+
+    #[test]
+    fn a_post_whose_class_names_its_author_is_no_byline() {
+        // Typepad: every post is `entry-author-<name>`; its headline says so.
+        let post = r#"<div class="entry entry-author-kingdom_of_style"><h3>Stud Love</h3>
+            <p>I heart you.</p><p class="footer">Thursday, 01 November 2012</p></div>"#;
+        assert_eq!(body(post), None);
+        let with_byline = post.replace(
+            "<p>I heart",
+            r#"<p class="byline">By Jane Doe</p><p>I heart"#,
+        );
+        assert_eq!(body(&with_byline).as_deref(), Some("Jane Doe"));
+    }
+
+    #[test]
+    fn code_inside_a_candidate_is_not_its_text() {
+        let script = "x".repeat(400);
+        let html =
+            format!(r#"<p class="byline">By Jane Doe<script>var s = "{script}";</script></p>"#);
+        assert_eq!(body(&html).as_deref(), Some("Jane Doe"));
     }
 
     #[test]

@@ -25,7 +25,8 @@ mod jsonld;
 mod meta_tags;
 pub mod title;
 
-use scraper::{ElementRef, Html};
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Html, Node};
 use url::Url;
 
 use meta_tags::MetaTags;
@@ -394,16 +395,37 @@ fn meta_byline(tags: &MetaTags) -> Option<String> {
 pub(crate) fn element_text(el: &ElementRef<'_>, max: usize) -> Option<String> {
     let mut out = String::new();
     let mut count = 0;
-    for t in el.text() {
-        count += t.chars().count();
-        if count > max {
-            return None;
+    // Code inside the element (a share button's script) is no text of it;
+    // the pre-pass drops it too, and the text must not depend on that.
+    let mut in_code = 0usize;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) if is_code(e.name()) => in_code += 1,
+                Node::Text(t) if in_code == 0 => {
+                    count += t.chars().count();
+                    if count > max {
+                        return None;
+                    }
+                    out.push_str(t);
+                    // Text nodes of adjacent blocks carry no space between them.
+                    out.push(' ');
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if node.value().as_element().is_some_and(|e| is_code(e.name())) {
+                    in_code -= 1;
+                }
+            }
         }
-        out.push_str(t);
-        // Text nodes of adjacent blocks carry no space between them.
-        out.push(' ');
     }
     clean_text(&out)
+}
+
+/// Elements whose text is code or markup for another reader, never shown.
+fn is_code(name: &str) -> bool {
+    matches!(name, "script" | "style" | "noscript" | "template")
 }
 
 /// Gathers the title candidates and lets [`title::choose`] decide.
