@@ -4,7 +4,8 @@
 //! node's subtree is the contiguous range `i..end`, so "all descendants" is a
 //! slice scan and per-node statistics are one reverse pass, with no recursion.
 
-use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
+use ego_tree::NodeId;
 use html5ever::{local_name, ns};
 use scraper::node::Element;
 use scraper::{Html, Node as SNode};
@@ -209,20 +210,41 @@ impl<'a> Dom<'a> {
         let mut body = 0u32;
         let mut truncated = false;
         let mut class_ids = String::new();
-        // Explicit stack instead of recursion: pages can nest arbitrarily deep.
-        // Each entry carries the node's parent index and its depth.
-        let mut stack: Vec<(NodeRef<'a, SNode>, u32, usize)> = vec![(doc.tree.root(), NONE, 0)];
-        while let Some((node, parent, depth)) = stack.pop() {
+        // The tree is walked in document order, the order html5ever laid its
+        // nodes out in memory: a walk that visits each node once, front to
+        // back, reads them as they stream from memory (pushing children in
+        // reverse onto a stack read every child twice, the first time cold).
+        // `open` holds, for each element being walked, its id, the arena
+        // parent and depth of its children; `skip` the subtree being passed over.
+        let mut open: Vec<(NodeId, u32, usize)> = Vec::new();
+        let mut skip: Option<NodeId> = None;
+        for edge in doc.tree.root().traverse() {
+            let node = match edge {
+                Edge::Open(node) => node,
+                Edge::Close(node) => {
+                    if skip == Some(node.id()) {
+                        skip = None;
+                    } else if skip.is_none() && open.last().is_some_and(|o| o.0 == node.id()) {
+                        open.pop();
+                    }
+                    continue;
+                }
+            };
+            if skip.is_some() {
+                continue;
+            }
             let idx = nodes.len() as u32;
             if nodes.len() >= max_nodes {
                 truncated = true;
                 break;
             }
+            let (parent, depth) = open.last().map_or((NONE, 0), |o| (o.1, o.2));
             let (tag, el, text) = match node.value() {
                 SNode::Document | SNode::Fragment => (Tag::OtherBlock, None, ""),
                 SNode::Element(e) => {
                     let name = e.name();
                     if rules::is_never_content(name) || rules::is_hidden(e) {
+                        skip = Some(node.id());
                         continue;
                     }
                     let tag = Tag::from_name(name);
@@ -256,22 +278,21 @@ impl<'a> Dom<'a> {
                 commas,
                 class_id,
             });
+            if tag == Tag::Text {
+                continue;
+            }
             if el.is_some_and(|e| rules::is_control(e.name())) {
+                skip = Some(node.id());
                 continue;
             }
             // Below the depth cap, children hang from the element at the cap
             // (this node's parent) instead of this node, which stays a leaf.
-            let (child_parent, child_depth) = if depth <= max_depth {
+            let children = if depth <= max_depth {
                 (idx, depth + 1)
             } else {
                 (parent, depth)
             };
-            // Push children in reverse so the first child is visited next.
-            let mut child = node.last_child();
-            while let Some(c) = child {
-                stack.push((c, child_parent, child_depth));
-                child = c.prev_sibling();
-            }
+            open.push((node.id(), children.0, children.1));
         }
         for i in (1..nodes.len()).rev() {
             let p = nodes[i].parent;
