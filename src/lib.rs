@@ -213,12 +213,17 @@ impl Extractor {
         drop(tamed);
         timings::lap(&mut clock, &mut timings.parse);
         check()?;
-        let meta = metadata::extract(&parsed.doc, url);
+        // One walk of the tree serves the metadata and the arena.
+        let (scan, body) = timings.extractor(|t| {
+            let mut scan = metadata::Scan::default();
+            let body =
+                extract::extract_body_visiting(&parsed.doc, &self.options, t, |el| scan.visit(el));
+            (scan, body)
+        });
+        let mut clock = Instant::now();
+        let meta = scan.finish(&parsed.doc, url);
         timings::lap(&mut clock, &mut timings.metadata);
         check()?;
-        let body = timings
-            .extractor(|t| extract::extract_body_timed(&parsed.doc, &meta, &self.options, t));
-        clock = Instant::now();
         drop(parsed.doc);
         timings::lap(&mut clock, &mut timings.free);
         let mut article = assemble_article(meta, body, url);

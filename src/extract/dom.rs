@@ -8,7 +8,7 @@ use ego_tree::iter::Edge;
 use ego_tree::NodeId;
 use html5ever::{local_name, ns};
 use scraper::node::Element;
-use scraper::{Html, Node as SNode};
+use scraper::{ElementRef, Html, Node as SNode};
 
 use super::rules;
 
@@ -205,6 +205,27 @@ impl<'a> Dom<'a> {
     /// assert!(small.nodes.len() == 20 && small.truncated);
     /// ```
     pub fn build_capped(doc: &'a Html, max_nodes: usize, max_depth: usize) -> Dom<'a> {
+        Dom::build_visiting(doc, max_nodes, max_depth, |_| {})
+    }
+
+    /// [`Dom::build_capped`], also handing every element of the tree (those
+    /// the arena leaves out too: the head, scripts, hidden ones, and any
+    /// past the node cap) to `visit`, in document order: the metadata reads
+    /// the page in the same walk (see [`crate::metadata::Scan`]).
+    ///
+    /// ```
+    /// let doc = scraper::Html::parse_document("<head><title>T</title></head><body><p>Text</p></body>");
+    /// let mut names = Vec::new();
+    /// let dom = copydesk::extract::dom::Dom::build_visiting(&doc, 100, 10, |el| names.push(el.value().name().to_owned()));
+    /// assert_eq!(names, ["html", "head", "title", "body", "p"]);
+    /// assert!(dom.nodes.iter().all(|n| n.text != "T"));
+    /// ```
+    pub fn build_visiting(
+        doc: &'a Html,
+        max_nodes: usize,
+        max_depth: usize,
+        mut visit: impl FnMut(ElementRef<'a>),
+    ) -> Dom<'a> {
         let max_nodes = max_nodes.clamp(1, NONE as usize);
         let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024.min(max_nodes));
         let mut body = 0u32;
@@ -230,13 +251,16 @@ impl<'a> Dom<'a> {
                     continue;
                 }
             };
-            if skip.is_some() {
+            if let Some(el) = ElementRef::wrap(node) {
+                visit(el);
+            }
+            if skip.is_some() || truncated {
                 continue;
             }
             let idx = nodes.len() as u32;
             if nodes.len() >= max_nodes {
                 truncated = true;
-                break;
+                continue;
             }
             let (parent, depth) = open.last().map_or((NONE, 0), |o| (o.1, o.2));
             let (tag, el, text) = match node.value() {

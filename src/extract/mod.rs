@@ -123,8 +123,20 @@ pub fn extract_body_timed(
     opts: &Options,
     timings: &mut Timings,
 ) -> Body {
+    extract_body_visiting(doc, opts, timings, |_| {})
+}
+
+/// [`extract_body_timed`], handing every element of the page to `visit` on
+/// the way (see [`Dom::build_visiting`]), so that a caller that needs to
+/// look at each element (the metadata) needs no walk of its own.
+pub fn extract_body_visiting<'a>(
+    doc: &'a scraper::Html,
+    opts: &Options,
+    timings: &mut Timings,
+    visit: impl FnMut(scraper::ElementRef<'a>),
+) -> Body {
     let mut clock = Instant::now();
-    let dom = Dom::build_capped(doc, opts.max_nodes, opts.max_depth);
+    let dom = Dom::build_visiting(doc, opts.max_nodes, opts.max_depth, visit);
     lap(&mut clock, &mut timings.arena);
     if dom.is_empty() {
         return Body::default();

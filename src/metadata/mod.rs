@@ -137,7 +137,31 @@ const META_LANG: &[&str] = &["og:locale", "content-language", "language", "dc.la
 /// assert_eq!(m.image.as_deref(), Some("https://bugle.example/img/rain.jpg"));
 /// ```
 pub fn extract(doc: &Html, url: Option<&str>) -> Metadata {
-    let scan = Scan::walk(doc);
+    let mut scan = Scan::default();
+    for el in doc.root_element().descendent_elements() {
+        scan.visit(el);
+    }
+    scan.finish(doc, url)
+}
+
+impl<'a> Scan<'a> {
+    /// The metadata of the page whose elements were all visited, in
+    /// document order (see [`Scan::visit`]); [`extract`] in two steps, for
+    /// a caller that walks the tree anyway.
+    ///
+    /// ```
+    /// let doc = scraper::Html::parse_document("<title>Rain due</title><p class=byline>By Jane Doe</p>");
+    /// let mut scan = copydesk::metadata::Scan::default();
+    /// doc.root_element().descendent_elements().for_each(|el| scan.visit(el));
+    /// let m = scan.finish(&doc, None);
+    /// assert_eq!((m.title.as_deref(), m.byline.as_deref()), (Some("Rain due"), Some("Jane Doe")));
+    /// ```
+    pub fn finish(self, doc: &Html, url: Option<&str>) -> Metadata {
+        finish(self, doc, url)
+    }
+}
+
+fn finish(scan: Scan<'_>, doc: &Html, url: Option<&str>) -> Metadata {
     let tags = &scan.tags;
     let ld = jsonld::extract(&scan.ld_blocks);
     let base = base_url(scan.base_href, url);
@@ -228,9 +252,10 @@ const MAX_DATED: usize = 8;
 
 /// Everything the metadata reads from the document, gathered in one walk
 /// over its elements: one pass instead of a selector query per kind of
-/// element keeps metadata a small fraction of the cost of parsing.
+/// element keeps metadata a small fraction of the cost of parsing. The
+/// extractor feeds it from its own walk (see [`Scan::visit`]).
 #[derive(Default)]
-struct Scan<'a> {
+pub struct Scan<'a> {
     tags: MetaTags,
     ld_blocks: Vec<String>,
     html_title: Option<ElementRef<'a>>,
@@ -247,59 +272,57 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    fn walk(doc: &'a Html) -> Scan<'a> {
-        let mut scan = Scan::default();
-        for el in doc.root_element().descendent_elements() {
-            let v = el.value();
-            match v.name() {
-                "meta" => scan.tags.add(v),
-                "script"
-                    if v.attr("type")
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
-                {
-                    scan.ld_blocks.push(el.text().collect())
-                }
-                // An <svg> may carry its own <title>; the page's is in the HTML namespace.
-                "title"
-                    if scan.html_title.is_none()
-                        && &*v.name.ns == "http://www.w3.org/1999/xhtml" =>
-                {
-                    scan.html_title = Some(el)
-                }
-                "h1" if scan.h1.len() < MAX_HEADINGS => scan.h1.push(el),
-                "h2" if scan.h2.len() < MAX_HEADINGS => scan.h2.push(el),
-                "base" if scan.base_href.is_none() => scan.base_href = v.attr("href"),
-                "link" => {
-                    let rel = |name: &str| {
-                        v.attr("rel").is_some_and(|r| {
-                            r.split_ascii_whitespace()
-                                .any(|t| t.eq_ignore_ascii_case(name))
-                        })
-                    };
-                    if let Some(href) = v.attr("href") {
-                        if rel("canonical") {
-                            scan.canonical.push(href);
-                        } else if rel("image_src") {
-                            scan.image_src.push(href);
-                        }
+    /// Reads what the metadata needs of one element; elements must come in
+    /// document order.
+    pub fn visit(&mut self, el: ElementRef<'a>) {
+        let scan = self;
+        let v = el.value();
+        match v.name() {
+            "meta" => scan.tags.add(v),
+            "script"
+                if v.attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                scan.ld_blocks.push(el.text().collect())
+            }
+            // An <svg> may carry its own <title>; the page's is in the HTML namespace.
+            "title"
+                if scan.html_title.is_none() && &*v.name.ns == "http://www.w3.org/1999/xhtml" =>
+            {
+                scan.html_title = Some(el)
+            }
+            "h1" if scan.h1.len() < MAX_HEADINGS => scan.h1.push(el),
+            "h2" if scan.h2.len() < MAX_HEADINGS => scan.h2.push(el),
+            "base" if scan.base_href.is_none() => scan.base_href = v.attr("href"),
+            "link" => {
+                let rel = |name: &str| {
+                    v.attr("rel").is_some_and(|r| {
+                        r.split_ascii_whitespace()
+                            .any(|t| t.eq_ignore_ascii_case(name))
+                    })
+                };
+                if let Some(href) = v.attr("href") {
+                    if rel("canonical") {
+                        scan.canonical.push(href);
+                    } else if rel("image_src") {
+                        scan.image_src.push(href);
                     }
                 }
-                "time" => scan.offer_time(el),
-                _ => {}
             }
-            let hints = byline::Hints::of(v);
-            if v.name() != "meta"
-                && scan.dated.len() < MAX_DATED
-                && hints
-                    .itemprop
-                    .split_ascii_whitespace()
-                    .any(|t| t == "datePublished")
-            {
-                scan.dated.push(el);
-            }
-            scan.bylines.offer(el, &hints);
+            "time" => scan.offer_time(el),
+            _ => {}
         }
-        scan
+        let hints = byline::Hints::of(v);
+        if v.name() != "meta"
+            && scan.dated.len() < MAX_DATED
+            && hints
+                .itemprop
+                .split_ascii_whitespace()
+                .any(|t| t == "datePublished")
+        {
+            scan.dated.push(el);
+        }
+        scan.bylines.offer(el, &hints);
     }
 
     fn offer_time(&mut self, el: ElementRef<'a>) {
