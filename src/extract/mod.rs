@@ -470,6 +470,28 @@ mod tests {
     }
 
     #[test]
+    fn a_standfirst_in_the_article_header_is_kept() {
+        let story = "The plant will turn fallen leaves into pellets, and the first \
+            tonnes are expected before the winter, the cooperative said on Monday.";
+        let html = format!(
+            r#"<html><body><div class="tile"><div class="row article-header">
+            <h1 class="title">Heating with leaves</h1>
+            <p class="lead">A village cooperative wants to burn what falls from its trees.</p>
+            </div><article class="articleBody"><p>{story}</p><p>{story}</p><p>{story}</p>
+            </article></div><section class="related-posts"><article><a href="/x">
+            <h1>Another story</h1></a><p class="excerpt">A teaser of another story, one line long.</p>
+            </article></section></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(
+            a.text.contains("\nA village cooperative wants"),
+            "{}",
+            a.text
+        );
+        assert!(!a.text.contains("teaser"), "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];
