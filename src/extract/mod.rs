@@ -492,6 +492,32 @@ mod tests {
     }
 
     #[test]
+    fn an_article_split_into_builder_blocks_is_taken_whole() {
+        // Each paragraph sits in wrappers of its own, so the paragraph vote
+        // spreads thin over the ancestors and the best block stands alone.
+        let block = |text: &str| {
+            format!(
+                r#"<div class="row"><div class="col"><div class="paragraph-text">
+                <p>{text}</p><p>{text}</p></div></div></div>"#
+            )
+        };
+        let long = "The first pellets pressed from leaves burned well, said the engineer, \
+            and the ash, which is rich in minerals, could go back to the fields, he added, \
+            once the tests are done, in spring, or perhaps in the summer.";
+        let short = "The village hopes to heat its school with them, and its town hall, next year.";
+        let html = format!(
+            r#"<html><body><div class="page"><div class="main"><div class="article">{}{}{}{}
+            </div></div></div></body></html>"#,
+            block(long),
+            block(short),
+            block(short),
+            block(short)
+        );
+        let a = crate::extract(&html, None);
+        assert_eq!(a.text.lines().count(), 8, "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];

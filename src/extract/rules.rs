@@ -325,6 +325,17 @@ pub static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|chapo|chapeau|kurztext|vorspann|teaser|article-teaser|perex|ingress|entradilla|bajada|sommario)([^a-z]|$)")
         .expect("valid regex")
 });
+/// Same-named blocks that make the article's container (page builders
+/// that wrap each paragraph in wrappers of its own, `paragraph-text` or
+/// `wpb_text_column`, which the paragraph vote cannot climb out of)...
+pub const SHARED_BLOCKS_MIN: usize = 3;
+/// ...each scoring at least this share of the best block...
+pub const SHARED_BLOCK_SCORE: f32 = 0.2;
+/// ...with at most this share of link text (teasers under the story share
+/// its generic `module-content`)...
+pub const SHARED_BLOCK_LINK_DENSITY: f32 = 0.15;
+/// ...found within this many levels above it.
+pub const SHARED_BLOCK_LEVELS: usize = 6;
 /// Class/id or itemprop words of a recipe's ingredient list, which recipe
 /// templates set in a box of its own beside the method.
 pub static INGREDIENTS: LazyLock<Regex> =
