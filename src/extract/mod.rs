@@ -518,6 +518,27 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_signatories_does_not_outscore_the_letter() {
+        let letter = "Our institutions are facing a moment of trial. Powerful protests \
+            for justice are leading to overdue demands for reform, and we welcome them. \
+            But this needed reckoning has also hardened a new set of attitudes that weaken \
+            our norms of open debate in favor of conformity.";
+        let names: String = (0..60)
+            .map(|n| format!("<strong>Person {n}</strong>, University {n}<br>"))
+            .collect();
+        let paragraphs = format!("<p>{letter} {letter} {letter}</p>").repeat(10);
+        let html = format!(
+            r#"<html><body><div><h1>A letter</h1><div>
+            {paragraphs}
+            <table><tr><td>Signed by</td></tr>
+            <tr><td>{names}</td><td>{names}</td><td>{names}</td></tr></table>
+            </div></div></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.contains("Our institutions are facing"), "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];

@@ -274,6 +274,10 @@ impl<'a> Iterator for ClassTokens<'a> {
 
 /// Paragraphs shorter than this (in characters) do not vote for their ancestors.
 pub const MIN_PARAGRAPH_CHARS: u32 = 25;
+/// A paragraph earns a point per comma up to one per this many characters:
+/// an open letter's list of signatories ("Name, University" a line, in
+/// table cells) outscored the letter itself on commas alone.
+pub const CHARS_PER_COMMA: u32 = 60;
 /// How many ancestor levels a paragraph's score reaches.
 pub const SCORE_ANCESTOR_LEVELS: usize = 5;
 /// How many top candidates are compared when choosing the main content.
