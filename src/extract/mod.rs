@@ -539,6 +539,17 @@ mod tests {
     }
 
     #[test]
+    fn a_read_also_link_under_an_arrow_label_leaves_the_text() {
+        let html = format!(
+            r#"<html><body><article><p>{STORY} {STORY}</p>
+            <p><strong>À lire aussi »</strong> <a href="/other">Bloating, heaviness: which digestive profile is yours?</a></p>
+            <p>{STORY} {STORY}</p></article></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(!a.text.contains("Bloating"), "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];

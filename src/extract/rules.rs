@@ -349,6 +349,9 @@ pub static INGREDIENTS: LazyLock<Regex> =
 pub const MAX_INGREDIENT_BLOCKS: usize = 3;
 /// A lead shorter than this is a kicker or a label, not a paragraph.
 pub const LEAD_MIN_CHARS: u32 = 50;
+/// Characters that end a label pointing at a link ("Lesen Sie auch:",
+/// "À lire aussi »", "Read more →").
+pub const LABEL_END: &[char] = &[':', '»', '›', '→', '>'];
 /// A paragraph this long whose text outside links is no more than a label...
 pub const LINK_TEASER_MIN_CHARS: u32 = 30;
 /// ...of at most this many characters points to another page.
