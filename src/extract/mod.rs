@@ -550,6 +550,18 @@ mod tests {
     }
 
     #[test]
+    fn a_subtitle_paragraph_before_the_body_is_its_standfirst() {
+        let html = format!(
+            r#"<html><body><div><div class="hd"><h1>Rearranging deck chairs</h1>
+            <p class="subtitle">Digitisation will cost millions of jobs, in this country too, the economist warns.</p>
+            </div><div class="articlemain"><p>{STORY} {STORY}</p><p>{STORY} {STORY}</p>
+            <p>{STORY} {STORY}</p></div><div class="rail"><p>Most read</p></div></div></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.contains("Digitisation will cost"), "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];

@@ -324,9 +324,11 @@ pub const SIBLING_MAX_LINK_DENSITY: f32 = 0.3;
 /// set in the header apart from the body: "lead", "intro", the French
 /// "chapo", the German "Vorspann" and "Teaser", the Czech and Slovak
 /// "perex", the Scandinavian "ingress", the Spanish "entradilla"/"bajada",
-/// the Italian "sommario".
+/// the Italian "sommario"; and "subtitle", a paragraph set under the
+/// headline in the article head (a broadcaster's `p.subtitle`; headings are
+/// no leads, and the length test keeps short subtitles out).
 pub static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|chapo|chapeau|kurztext|vorspann|teaser|article-teaser|perex|ingress|entradilla|bajada|sommario)([^a-z]|$)")
+    Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|subtitle|chapo|chapeau|kurztext|vorspann|teaser|article-teaser|perex|ingress|entradilla|bajada|sommario)([^a-z]|$)")
         .expect("valid regex")
 });
 /// Same-named blocks that make the article's container (page builders
