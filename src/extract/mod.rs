@@ -562,6 +562,21 @@ mod tests {
     }
 
     #[test]
+    fn a_standfirst_under_a_div_headline_in_the_article_header_is_kept() {
+        let story = "The plant will turn fallen leaves into pellets, and the first \
+            tonnes are expected before the winter, the cooperative said on Monday.";
+        let html = format!(
+            r#"<html><body><div class="tile"><div class="article-header"><header>
+            <div class="imp-h1" itemprop="headline">Heating with leaves</div></header>
+            <p class="article-excerpt">A village cooperative wants to burn what falls from its trees.</p>
+            </div><div class="body"><p>{story}</p><p>{story}</p><p>{story}</p></div></div>
+            </body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.contains("A village cooperative wants"), "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];

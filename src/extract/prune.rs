@@ -205,7 +205,7 @@ fn is_unlikely(tag: Tag, class_id: &str, s: &Stats, body_chars: u32) -> bool {
 fn holds_lead(dom: &Dom, i: u32, full: &[Stats]) -> bool {
     let inside = i + 1..dom.nodes[i as usize].end;
     // The headline marks the article's own header; a box of teasers has
-    // standfirsts too, under linked headings.
+    // standfirsts too, under linked headlines.
     let linked = |k: u32| {
         let mut a = k;
         while a != i && a != NONE {
@@ -216,9 +216,7 @@ fn holds_lead(dom: &Dom, i: u32, full: &[Stats]) -> bool {
         }
         full[k as usize].link_density() >= 0.5
     };
-    inside
-        .clone()
-        .any(|k| dom.nodes[k as usize].tag == Tag::Heading(1) && !linked(k))
+    inside.clone().any(|k| is_headline(dom, k) && !linked(k))
         && inside.into_iter().any(|k| {
             let s = &full[k as usize];
             dom.nodes[k as usize].tag != Tag::Text
@@ -226,6 +224,15 @@ fn holds_lead(dom: &Dom, i: u32, full: &[Stats]) -> bool {
                 && s.link_density() < 0.3
                 && rules::LEAD.is_match(dom.class_id_lower(k))
         })
+}
+
+/// The article's headline: an `<h1>`, or the element microdata or the
+/// class names call so (templates that set it as a styled `<div>`).
+fn is_headline(dom: &Dom, k: u32) -> bool {
+    dom.nodes[k as usize].tag == Tag::Heading(1)
+        || (dom.nodes[k as usize].tag != Tag::Text
+            && (dom.attr(k, "itemprop") == Some("headline")
+                || dom.class_id_lower(k).contains("headline")))
 }
 
 /// True for a link inside running text, whose class names say nothing about the page.
