@@ -40,7 +40,7 @@ pub fn clean(
                 Tag::Heading(1) | Tag::Heading(2) => class_weight(dom, i as u32, flags) < 0.0,
                 Tag::P if is_link_teaser(&st[i]) => text::inner_text_until_link(dom, i as u32)
                     .trim_end()
-                    .ends_with(':'),
+                    .ends_with(rules::LABEL_END),
                 _ => {
                     i != r as usize && {
                         let class_id = dom.class_id_lower(i as u32);

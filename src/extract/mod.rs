@@ -482,6 +482,113 @@ mod tests {
     }
 
     #[test]
+    fn a_standfirst_in_the_article_header_is_kept() {
+        let story = "The plant will turn fallen leaves into pellets, and the first \
+            tonnes are expected before the winter, the cooperative said on Monday.";
+        let html = format!(
+            r#"<html><body><div class="tile"><div class="row article-header">
+            <h1 class="title">Heating with leaves</h1>
+            <p class="lead">A village cooperative wants to burn what falls from its trees.</p>
+            </div><article class="articleBody"><p>{story}</p><p>{story}</p><p>{story}</p>
+            </article></div><section class="related-posts"><article><a href="/x">
+            <h1>Another story</h1></a><p class="excerpt">A teaser of another story, one line long.</p>
+            </article></section></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(
+            a.text.contains("\nA village cooperative wants"),
+            "{}",
+            a.text
+        );
+        assert!(!a.text.contains("teaser"), "{}", a.text);
+    }
+
+    #[test]
+    fn an_article_split_into_builder_blocks_is_taken_whole() {
+        // Each paragraph sits in wrappers of its own, so the paragraph vote
+        // spreads thin over the ancestors and the best block stands alone.
+        let block = |text: &str| {
+            format!(
+                r#"<div class="row"><div class="col"><div class="paragraph-text">
+                <p>{text}</p><p>{text}</p></div></div></div>"#
+            )
+        };
+        let long = "The first pellets pressed from leaves burned well, said the engineer, \
+            and the ash, which is rich in minerals, could go back to the fields, he added, \
+            once the tests are done, in spring, or perhaps in the summer.";
+        let short = "The village hopes to heat its school with them, and its town hall, next year.";
+        let html = format!(
+            r#"<html><body><div class="page"><div class="main"><div class="article">{}{}{}{}
+            </div></div></div></body></html>"#,
+            block(long),
+            block(short),
+            block(short),
+            block(short)
+        );
+        let a = crate::extract(&html, None);
+        assert_eq!(a.text.lines().count(), 8, "{}", a.text);
+    }
+
+    #[test]
+    fn a_list_of_signatories_does_not_outscore_the_letter() {
+        let letter = "Our institutions are facing a moment of trial. Powerful protests \
+            for justice are leading to overdue demands for reform, and we welcome them. \
+            But this needed reckoning has also hardened a new set of attitudes that weaken \
+            our norms of open debate in favor of conformity.";
+        let names: String = (0..60)
+            .map(|n| format!("<strong>Person {n}</strong>, University {n}<br>"))
+            .collect();
+        let paragraphs = format!("<p>{letter} {letter} {letter}</p>").repeat(10);
+        let html = format!(
+            r#"<html><body><div><h1>A letter</h1><div>
+            {paragraphs}
+            <table><tr><td>Signed by</td></tr>
+            <tr><td>{names}</td><td>{names}</td><td>{names}</td></tr></table>
+            </div></div></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.contains("Our institutions are facing"), "{}", a.text);
+    }
+
+    #[test]
+    fn a_read_also_link_under_an_arrow_label_leaves_the_text() {
+        let html = format!(
+            r#"<html><body><article><p>{STORY} {STORY}</p>
+            <p><strong>À lire aussi »</strong> <a href="/other">Bloating, heaviness: which digestive profile is yours?</a></p>
+            <p>{STORY} {STORY}</p></article></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(!a.text.contains("Bloating"), "{}", a.text);
+    }
+
+    #[test]
+    fn a_subtitle_paragraph_before_the_body_is_its_standfirst() {
+        let html = format!(
+            r#"<html><body><div><div class="hd"><h1>Rearranging deck chairs</h1>
+            <p class="subtitle">Digitisation will cost millions of jobs, in this country too, the economist warns.</p>
+            </div><div class="articlemain"><p>{STORY} {STORY}</p><p>{STORY} {STORY}</p>
+            <p>{STORY} {STORY}</p></div><div class="rail"><p>Most read</p></div></div></body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.contains("Digitisation will cost"), "{}", a.text);
+    }
+
+    #[test]
+    fn a_standfirst_under_a_div_headline_in_the_article_header_is_kept() {
+        let story = "The plant will turn fallen leaves into pellets, and the first \
+            tonnes are expected before the winter, the cooperative said on Monday.";
+        let html = format!(
+            r#"<html><body><div class="tile"><div class="article-header"><header>
+            <div class="imp-h1" itemprop="headline">Heating with leaves</div></header>
+            <p class="article-excerpt">A village cooperative wants to burn what falls from its trees.</p>
+            </div><div class="body"><p>{story}</p><p>{story}</p><p>{story}</p></div></div>
+            </body></html>"#
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.contains("A village cooperative wants"), "{}", a.text);
+    }
+
+    #[test]
     fn rows_of_linked_names_with_data_are_no_listing() {
         let row = |t: &str, links: usize| line(t, Kind::Row, links);
         let mut lines = vec![para("Blue Jays at Rays, 1:10 PM"), row("Blue Jays Rays", 0)];

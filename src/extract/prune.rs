@@ -93,7 +93,8 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
             ) || (flags.strip_unlikely
                 && !sheltered[i]
                 && !(node.tag == Tag::A && in_prose(dom, i as u32))
-                && is_unlikely(node.tag, class_id, &full[i], body_chars));
+                && is_unlikely(node.tag, class_id, &full[i], body_chars)
+                && !holds_lead(dom, i as u32, full));
         }
         if drop {
             removed[i] = true;
@@ -195,6 +196,43 @@ fn is_unlikely(tag: Tag, class_id: &str, s: &Stats, body_chars: u32) -> bool {
         && rules::UNLIKELY.is_match(class_id)
         && !rescued()
         && !matches!(tag, Tag::Body | Tag::Article | Tag::Main)
+}
+
+/// Whether the article's standfirst sits inside `i`: news templates set it
+/// in the article header (`row article-header` holding `p.lead`), which the
+/// class vocabulary takes for the page header. Such a block is searched
+/// element by element instead of dropped whole.
+fn holds_lead(dom: &Dom, i: u32, full: &[Stats]) -> bool {
+    let inside = i + 1..dom.nodes[i as usize].end;
+    // The headline marks the article's own header; a box of teasers has
+    // standfirsts too, under linked headlines.
+    let linked = |k: u32| {
+        let mut a = k;
+        while a != i && a != NONE {
+            if dom.nodes[a as usize].tag == Tag::A {
+                return true;
+            }
+            a = dom.nodes[a as usize].parent;
+        }
+        full[k as usize].link_density() >= 0.5
+    };
+    inside.clone().any(|k| is_headline(dom, k) && !linked(k))
+        && inside.into_iter().any(|k| {
+            let s = &full[k as usize];
+            dom.nodes[k as usize].tag != Tag::Text
+                && s.chars >= rules::LEAD_MIN_CHARS
+                && s.link_density() < 0.3
+                && rules::LEAD.is_match(dom.class_id_lower(k))
+        })
+}
+
+/// The article's headline: an `<h1>`, or the element microdata or the
+/// class names call so (templates that set it as a styled `<div>`).
+fn is_headline(dom: &Dom, k: u32) -> bool {
+    dom.nodes[k as usize].tag == Tag::Heading(1)
+        || (dom.nodes[k as usize].tag != Tag::Text
+            && (dom.attr(k, "itemprop") == Some("headline")
+                || dom.class_id_lower(k).contains("headline")))
 }
 
 /// True for a link inside running text, whose class names say nothing about the page.

@@ -274,6 +274,10 @@ impl<'a> Iterator for ClassTokens<'a> {
 
 /// Paragraphs shorter than this (in characters) do not vote for their ancestors.
 pub const MIN_PARAGRAPH_CHARS: u32 = 25;
+/// A paragraph earns a point per comma up to one per this many characters:
+/// an open letter's list of signatories ("Name, University" a line, in
+/// table cells) outscored the letter itself on commas alone.
+pub const CHARS_PER_COMMA: u32 = 60;
 /// How many ancestor levels a paragraph's score reaches.
 pub const SCORE_ANCESTOR_LEVELS: usize = 5;
 /// How many top candidates are compared when choosing the main content.
@@ -320,11 +324,24 @@ pub const SIBLING_MAX_LINK_DENSITY: f32 = 0.3;
 /// set in the header apart from the body: "lead", "intro", the French
 /// "chapo", the German "Vorspann" and "Teaser", the Czech and Slovak
 /// "perex", the Scandinavian "ingress", the Spanish "entradilla"/"bajada",
-/// the Italian "sommario".
+/// the Italian "sommario"; and "subtitle", a paragraph set under the
+/// headline in the article head (a broadcaster's `p.subtitle`; headings are
+/// no leads, and the length test keeps short subtitles out).
 pub static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|chapo|chapeau|kurztext|vorspann|teaser|article-teaser|perex|ingress|entradilla|bajada|sommario)([^a-z]|$)")
+    Regex::new(r"(?i)(^|[^a-z])(lead|leadtext|lede|intro|introduction|standfirst|summary|excerpt|abstract|deck|dek|subline|subtitle|chapo|chapeau|kurztext|vorspann|teaser|article-teaser|perex|ingress|entradilla|bajada|sommario)([^a-z]|$)")
         .expect("valid regex")
 });
+/// Same-named blocks that make the article's container (page builders
+/// that wrap each paragraph in wrappers of its own, `paragraph-text` or
+/// `wpb_text_column`, which the paragraph vote cannot climb out of)...
+pub const SHARED_BLOCKS_MIN: usize = 3;
+/// ...each scoring at least this share of the best block...
+pub const SHARED_BLOCK_SCORE: f32 = 0.2;
+/// ...with at most this share of link text (teasers under the story share
+/// its generic `module-content`)...
+pub const SHARED_BLOCK_LINK_DENSITY: f32 = 0.15;
+/// ...found within this many levels above it.
+pub const SHARED_BLOCK_LEVELS: usize = 6;
 /// Class/id or itemprop words of a recipe's ingredient list, which recipe
 /// templates set in a box of its own beside the method.
 pub static INGREDIENTS: LazyLock<Regex> =
@@ -334,6 +351,9 @@ pub static INGREDIENTS: LazyLock<Regex> =
 pub const MAX_INGREDIENT_BLOCKS: usize = 3;
 /// A lead shorter than this is a kicker or a label, not a paragraph.
 pub const LEAD_MIN_CHARS: u32 = 50;
+/// Characters that end a label pointing at a link ("Lesen Sie auch:",
+/// "À lire aussi »", "Read more →").
+pub const LABEL_END: &[char] = &[':', '»', '›', '→', '>'];
 /// A paragraph this long whose text outside links is no more than a label...
 pub const LINK_TEASER_MIN_CHARS: u32 = 30;
 /// ...of at most this many characters points to another page.

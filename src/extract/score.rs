@@ -201,6 +201,10 @@ fn vote(
     if chars < rules::MIN_PARAGRAPH_CHARS || first == NONE {
         return;
     }
+    // Prose has a comma every sentence or so; a run denser in commas is a
+    // list set as text (signatories "Name, College<br>", tags, credits),
+    // whose commas say nothing about prose.
+    let commas = commas.min(chars / rules::CHARS_PER_COMMA);
     let points = 1.0 + commas as f32 + (chars / 100).min(3) as f32;
     let mut a = first;
     let mut level = 0usize;

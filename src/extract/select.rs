@@ -94,6 +94,9 @@ fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
             p = dom.nodes[p as usize].parent;
         }
     }
+    if let Some(shared) = shared_blocks(dom, st, sc, best, body) {
+        best = shared;
+    }
     // Climb while the parent scores about as well: the content continues there.
     let mut last = sc.score[best as usize];
     let threshold = last / 3.0;
@@ -139,6 +142,39 @@ fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
     }
     add_ingredients(dom, removed, st, body, &mut roots);
     roots
+}
+
+/// The container of the article's blocks when a page builder split it into
+/// same-named blocks, each in wrappers of its own (`paragraph-text`,
+/// `wpb_text_column`): the nearest ancestor of `best` holding at least
+/// [`rules::SHARED_BLOCKS_MIN`] scored blocks of its tag and class, most of
+/// whose text they are.
+fn shared_blocks(dom: &Dom, st: &[Stats], sc: &Scores, best: u32, body: u32) -> Option<u32> {
+    let class = dom.attr(best, "class").filter(|c| !c.trim().is_empty())?;
+    let tag = dom.nodes[best as usize].tag;
+    let floor = sc.score[best as usize] * rules::SHARED_BLOCK_SCORE;
+    let same = |c: u32| {
+        sc.candidate[c as usize]
+            && sc.score[c as usize] >= floor
+            && dom.nodes[c as usize].tag == tag
+            && dom.attr(c, "class") == Some(class)
+            && st[c as usize].link_density() < rules::SHARED_BLOCK_LINK_DENSITY
+    };
+    let mut p = dom.nodes[best as usize].parent;
+    for _ in 0..rules::SHARED_BLOCK_LEVELS {
+        if p == NONE || p == body {
+            return None;
+        }
+        let blocks: Vec<u32> = (p..dom.nodes[p as usize].end)
+            .filter(|&c| same(c))
+            .collect();
+        if blocks.len() >= rules::SHARED_BLOCKS_MIN {
+            let chars: u32 = blocks.iter().map(|&c| st[c as usize].chars).sum();
+            return (chars * 2 >= st[p as usize].chars).then_some(p);
+        }
+        p = dom.nodes[p as usize].parent;
+    }
+    None
 }
 
 /// The page's article-body element, when it marks exactly one (a page of
