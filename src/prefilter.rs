@@ -162,6 +162,8 @@ struct Tag {
     self_closing: bool,
     /// The raw value of the first `type` attribute.
     type_attr: Option<(usize, usize)>,
+    /// The raw value of the first `rel` attribute.
+    rel_attr: Option<(usize, usize)>,
     /// How many attributes it has.
     attrs: usize,
 }
@@ -402,6 +404,10 @@ impl Scanner<'_> {
             self.thin(unread);
             return Some(close);
         }
+        if name == b"link" && !self.is_read_link(tag) {
+            self.remove(lt, tag.end);
+            return Some(tag.end);
+        }
         if !self.tame_start(lt, tag) {
             return Some(tag.end);
         }
@@ -502,6 +508,19 @@ impl Scanner<'_> {
             b""
         };
         self.cut(lt, end, with);
+    }
+
+    /// Whether the metadata reads a `<link>`: a canonical address, an
+    /// `image_src` or an author. Style sheets, icons, feeds and preloads,
+    /// a dozen per page, go whole (the element is void).
+    fn is_read_link(&self, tag: &Tag) -> bool {
+        tag.rel_attr.is_some_and(|(from, to)| {
+            let rel = &self.src[from..to];
+            rel.contains(&b'&')
+                || contains_ci(rel, b"canonical")
+                || contains_ci(rel, b"image_src")
+                || contains_ci(rel, b"author")
+        })
     }
 
     /// Whether a script start tag holds JSON-LD, the one script whose text
@@ -866,8 +885,8 @@ impl Reads {
     /// - `rel` of a link only for `author`;
     /// - `href` of a link, without Markdown, only for targets on the page (`#...`).
     ///
-    /// A value with a character reference (`&`) is kept: the parser would
-    /// decode it, and this pass does not.
+    /// Where a character reference (`&`) could decode to what is read (the
+    /// parser decodes it, this pass does not), the value is kept.
     fn is_dead(&mut self, tag: &[u8], name: &[u8], value: &[u8]) -> bool {
         let (bit, read) = match attribute_kind(name) {
             AttrKind::Unread => return true,
@@ -876,17 +895,24 @@ impl Reads {
             AttrKind::Type => return !matches!(tag, b"script" | b"input"),
             AttrKind::Style => (
                 Reads::STYLE,
-                contains_ci(value, b"none") || contains_ci(value, b"hidden"),
+                contains_ci(value, b"none")
+                    || contains_ci(value, b"hidden")
+                    || value.contains(&b'&'),
             ),
-            AttrKind::Rel if tag == b"a" => (Reads::REL, contains_ci(value, b"author")),
+            AttrKind::Rel if tag == b"a" => (
+                Reads::REL,
+                contains_ci(value, b"author") || value.contains(&b'&'),
+            ),
+            // Only the first character is read: a reference further on
+            // (`?a=1&amp;b=2`) cannot change it.
             AttrKind::Href if tag == b"a" && !self.link_targets => {
-                (Reads::HREF, value.first() == Some(&b'#'))
+                (Reads::HREF, matches!(value.first(), Some(b'#' | b'&')))
             }
             AttrKind::Rel | AttrKind::Href => return false,
         };
         let first = self.seen & bit == 0;
         self.seen |= bit;
-        !first || !(read || value.contains(&b'&'))
+        !first || !read
     }
 }
 
@@ -945,6 +971,7 @@ fn scan_tag_noting(
         end: 0,
         self_closing: false,
         type_attr: None,
+        rel_attr: None,
         attrs: 0,
     };
     if len > 16 {
@@ -1025,6 +1052,9 @@ fn scan_tag_noting(
                 };
                 spans.push((name_start, end));
             }
+        }
+        if tag.rel_attr.is_none() && attr.eq_ignore_ascii_case(b"rel") {
+            tag.rel_attr = Some((from, to));
         }
         if tag.type_attr.is_none() && attr.eq_ignore_ascii_case(b"type") {
             tag.type_attr = Some((from, to));
