@@ -231,7 +231,7 @@ impl Scanner<'_> {
     /// Scans the page; false when it stopped early (see [`Stripped::whole`]).
     fn run(&mut self) -> bool {
         let mut i = 0;
-        while let Some(at) = memchr::memchr(b'<', &self.src[i..]) {
+        while let Some(at) = find_markup(&self.src[i..]) {
             self.text(i, i + at);
             match self.markup(i + at) {
                 Some(next) => i = next,
@@ -462,7 +462,7 @@ impl Scanner<'_> {
         let name = tag.name();
         if let Some(model) = &mut self.model {
             let written = &self.html[lt + 2..lt + 2 + tag.len];
-            if !model.end(written, Kind::of(written)) {
+            if !model.end(written, Kind::of_lower(tag.name())) {
                 // Its start tag went: see `Scanner::tame_start`.
                 self.cut_tag(lt, tag.end);
                 return Some(tag.end);
@@ -492,7 +492,7 @@ impl Scanner<'_> {
         };
         let written = &self.html[lt + 1..lt + 1 + tag.len];
         let whole = &self.html[lt..tag.end];
-        if model.start(written, Kind::of(written), whole, tag.self_closing) {
+        if model.start(written, Kind::of_lower(tag.name()), whole, tag.self_closing) {
             return true;
         }
         self.cut_tag(lt, tag.end);
@@ -623,6 +623,16 @@ fn reference(src: &[u8], at: usize, to: usize) -> Option<(usize, char)> {
         }
     };
     Some((end, c))
+}
+
+/// Where the next `<` of `rest` is. Most are a few bytes away (`</a></li>`),
+/// where a plain look beats setting up a vector search.
+fn find_markup(rest: &[u8]) -> Option<usize> {
+    match rest.iter().take(16).position(|&b| b == b'<') {
+        Some(at) => Some(at),
+        None if rest.len() <= 16 => None,
+        None => memchr::memchr(b'<', &rest[16..]).map(|at| at + 16),
+    }
 }
 
 /// Whether `text` is empty, white space or more.

@@ -132,8 +132,13 @@ impl Kind {
         };
         lower.copy_from_slice(name.as_bytes());
         lower.make_ascii_lowercase();
+        Kind::of_lower(lower)
+    }
+
+    /// [`Kind::of`] a name already lower-cased.
+    pub(crate) fn of_lower(lower: &[u8]) -> Kind {
         let mut kind = Kind::default();
-        match &*lower {
+        match lower {
             b"area" | b"base" | b"basefont" | b"bgsound" | b"br" | b"col" | b"embed" | b"frame"
             | b"hr" | b"image" | b"img" | b"input" | b"keygen" | b"link" | b"meta" | b"param"
             | b"source" | b"track" | b"wbr" => kind.void = true,
