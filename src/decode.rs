@@ -30,6 +30,7 @@ use std::borrow::Cow;
 pub use encoding_rs::Encoding;
 use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
 
+use crate::ascii::find_ci;
 use crate::Error;
 
 /// How many leading bytes the `<meta>` prescan looks at. The WHATWG standard
@@ -514,12 +515,6 @@ fn trim_start_ws(s: &[u8]) -> &[u8] {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn starts_with_ci(s: &[u8], prefix: &[u8]) -> bool {

@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod article;
+mod ascii;
 pub mod decode;
 pub mod eval;
 pub mod extract;

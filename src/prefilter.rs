@@ -42,7 +42,8 @@
 
 use std::borrow::Cow;
 
-use crate::limits::tame::{Caps, Kind, Model};
+use crate::ascii::contains_ci;
+use crate::limits::tame::{stand_in, Caps, Kind, Model};
 
 /// The page without its scripts (but JSON-LD), styles, `<noscript>`,
 /// comments and SVG drawings; borrowed when there was nothing to drop.
@@ -502,12 +503,7 @@ impl Scanner<'_> {
     /// Cuts the tag `src[lt..end]` out; where a `<` of text comes right
     /// before it, an empty comment keeps that `<` from opening what follows.
     fn cut_tag(&mut self, lt: usize, end: usize) {
-        let with: &[u8] = if lt > 0 && self.src[lt - 1] == b'<' {
-            EMPTY_COMMENT
-        } else {
-            b""
-        };
-        self.cut(lt, end, with);
+        self.cut(lt, end, stand_in(self.src, lt).as_bytes());
     }
 
     /// Whether the metadata reads a `<link>`: a canonical address, an
@@ -924,12 +920,6 @@ impl Reads {
         self.seen |= bit;
         !first || !read
     }
-}
-
-/// Whether `hay` contains the lower-case ASCII `needle`, ignoring ASCII case.
-fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn is_space(b: u8) -> bool {

@@ -517,18 +517,25 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Leaves `html[from..to]` out of the output. Where a `<` of text comes
-    /// right before, an empty comment stands in, or that `<` would open a tag
-    /// with what follows.
+    /// Leaves `html[from..to]` out of the output (see [`stand_in`]).
     fn cut(&mut self, from: usize, to: usize) {
         let out = self
             .out
             .get_or_insert_with(|| String::with_capacity(self.html.len()));
         out.push_str(&self.html[self.copied..from]);
-        if from > 0 && self.bytes[from - 1] == b'<' {
-            out.push_str("<!---->");
-        }
+        out.push_str(stand_in(self.bytes, from));
         self.copied = to;
+    }
+}
+
+/// What to write in place of a tag cut out at `src[at..]`: nothing, or,
+/// where a `<` of text comes right before, an empty comment, so that the
+/// `<` does not open a tag with what follows.
+pub(crate) fn stand_in(src: &[u8], at: usize) -> &'static str {
+    if at > 0 && src[at - 1] == b'<' {
+        "<!---->"
+    } else {
+        ""
     }
 }
 

@@ -7,6 +7,8 @@ use html5ever::local_name;
 use regex::Regex;
 use scraper::{ElementRef, Selector};
 
+use crate::ascii::contains_ci;
+
 use super::{clean_text, element_text};
 
 /// Bylines longer than this are author bios or whole paragraphs.
@@ -252,15 +254,6 @@ fn kind(tag: &str, h: &Hints<'_>) -> Option<Kind> {
     } else {
         Some(Kind::Author)
     }
-}
-
-/// ASCII-case-insensitive substring test without allocating.
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    hay.len() >= needle.len()
-        && hay
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The ASCII letters in `s`, case folded, one bit each: a needle whose

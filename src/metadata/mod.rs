@@ -157,89 +157,86 @@ impl<'a> Scan<'a> {
     /// assert_eq!((m.title.as_deref(), m.byline.as_deref()), (Some("Rain due"), Some("Jane Doe")));
     /// ```
     pub fn finish(self, doc: &Html, url: Option<&str>) -> Metadata {
-        finish(self, doc, url)
-    }
-}
+        let scan = self;
+        let tags = &scan.tags;
+        let ld = jsonld::extract(&scan.ld_blocks);
+        let base = base_url(scan.base_href, url);
 
-fn finish(scan: Scan<'_>, doc: &Html, url: Option<&str>) -> Metadata {
-    let tags = &scan.tags;
-    let ld = jsonld::extract(&scan.ld_blocks);
-    let base = base_url(scan.base_href, url);
+        let site_name = ld
+            .site_name
+            .clone()
+            .or_else(|| meta_text(tags, &["og:site_name"]))
+            .or_else(|| meta_text(tags, &["application-name"]));
 
-    let site_name = ld
-        .site_name
-        .clone()
-        .or_else(|| meta_text(tags, &["og:site_name"]))
-        .or_else(|| meta_text(tags, &["application-name"]));
+        let title = page_title(&scan, &ld, site_name.as_deref(), base.as_ref());
 
-    let title = page_title(&scan, &ld, site_name.as_deref(), base.as_ref());
+        let byline = ld
+            .byline
+            .as_deref()
+            .and_then(byline::clean_byline)
+            .or_else(|| meta_byline(tags))
+            .or_else(|| scan.bylines.best());
 
-    let byline = ld
-        .byline
-        .as_deref()
-        .and_then(byline::clean_byline)
-        .or_else(|| meta_byline(tags))
-        .or_else(|| scan.bylines.best());
+        // JSON-LD dateCreated dates the record, which CMSs set at the first
+        // draft; an explicit publication time in the meta tags is closer.
+        let date = ld
+            .published
+            .clone()
+            .or_else(|| {
+                META_DATE
+                    .iter()
+                    .find_map(|k| tags.all(k).find_map(date::normalize))
+            })
+            .or_else(|| ld.created.clone())
+            .or_else(|| scan.markup_date())
+            .or_else(|| ld.modified.clone());
 
-    // JSON-LD dateCreated dates the record, which CMSs set at the first
-    // draft; an explicit publication time in the meta tags is closer.
-    let date = ld
-        .published
-        .clone()
-        .or_else(|| {
-            META_DATE
-                .iter()
-                .find_map(|k| tags.all(k).find_map(date::normalize))
-        })
-        .or_else(|| ld.created.clone())
-        .or_else(|| scan.markup_date())
-        .or_else(|| ld.modified.clone());
+        let lang = ld
+            .lang
+            .clone()
+            .or_else(|| {
+                let html = doc.root_element().value();
+                html.attr("lang")
+                    .or_else(|| html.attr("xml:lang"))
+                    .and_then(crate::lang::normalize)
+            })
+            .or_else(|| {
+                META_LANG
+                    .iter()
+                    .find_map(|k| tags.all(k).find_map(crate::lang::normalize))
+            });
 
-    let lang = ld
-        .lang
-        .clone()
-        .or_else(|| {
-            let html = doc.root_element().value();
-            html.attr("lang")
-                .or_else(|| html.attr("xml:lang"))
-                .and_then(crate::lang::normalize)
-        })
-        .or_else(|| {
-            META_LANG
-                .iter()
-                .find_map(|k| tags.all(k).find_map(crate::lang::normalize))
-        });
+        let description = ld
+            .description
+            .clone()
+            .or_else(|| meta_text(tags, META_DESCRIPTION));
 
-    let description = ld
-        .description
-        .clone()
-        .or_else(|| meta_text(tags, META_DESCRIPTION));
+        let resolve_first = |urls: &[&str]| urls.iter().find_map(|u| resolve(base.as_ref(), u));
+        let image = ld
+            .image
+            .as_deref()
+            .and_then(|u| resolve(base.as_ref(), u))
+            .or_else(|| {
+                META_IMAGE
+                    .iter()
+                    .find_map(|k| tags.all(k).find_map(|u| resolve(base.as_ref(), u)))
+            })
+            .or_else(|| resolve_first(&scan.image_src));
 
-    let resolve_first = |urls: &[&str]| urls.iter().find_map(|u| resolve(base.as_ref(), u));
-    let image = ld
-        .image
-        .as_deref()
-        .and_then(|u| resolve(base.as_ref(), u))
-        .or_else(|| {
-            META_IMAGE
-                .iter()
-                .find_map(|k| tags.all(k).find_map(|u| resolve(base.as_ref(), u)))
-        })
-        .or_else(|| resolve_first(&scan.image_src));
+        let canonical_url = resolve_first(&scan.canonical)
+            .or_else(|| tags.all("og:url").find_map(|u| resolve(base.as_ref(), u)))
+            .or_else(|| ld.url.as_deref().and_then(|u| resolve(base.as_ref(), u)));
 
-    let canonical_url = resolve_first(&scan.canonical)
-        .or_else(|| tags.all("og:url").find_map(|u| resolve(base.as_ref(), u)))
-        .or_else(|| ld.url.as_deref().and_then(|u| resolve(base.as_ref(), u)));
-
-    Metadata {
-        title,
-        byline,
-        date,
-        site_name,
-        lang,
-        description,
-        image,
-        canonical_url,
+        Metadata {
+            title,
+            byline,
+            date,
+            site_name,
+            lang,
+            description,
+            image,
+            canonical_url,
+        }
     }
 }
 
