@@ -48,6 +48,10 @@ const MAX_CONTROL_RATIO: f64 = 0.10;
 /// How many bytes the detector reads; its guess is settled long before.
 const DETECTOR_BYTES: usize = 256 * 1024;
 
+/// Pages up to this size go to the detector whole: gathering stretches
+/// would save it next to nothing.
+const SMALL_PAGE_BYTES: usize = 16 * 1024;
+
 /// ASCII bytes kept on each side of a non-ASCII byte in the detector's
 /// sample (see [`detector_sample`]).
 const DETECTOR_CONTEXT: usize = 32;
@@ -202,7 +206,7 @@ fn choose<'b>(
 /// legacy encoding straddles: a lead byte is non-ASCII, and it would pull
 /// the stretch over itself.
 fn detector_sample(bytes: &[u8]) -> Cow<'_, [u8]> {
-    if bytes.len() <= DETECTOR_BYTES.min(16 * 1024) {
+    if bytes.len() <= SMALL_PAGE_BYTES {
         return Cow::Borrowed(bytes);
     }
     let mut sample = Vec::new();
