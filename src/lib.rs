@@ -182,18 +182,22 @@ impl Extractor {
         }
     }
 
-    /// The pipeline on text already within the size limit: the pre-pass
-    /// (strip and tame in one scan; repair and tame again only where it
-    /// stopped early), parse within the node cap, metadata, body. The deadline is checked
-    /// before each stage; the parse checks it as it goes.
-    fn extract_within(
+    /// Parses a page as extraction does: the pre-pass (strip and tame in one
+    /// scan; repair and tame again only where it stopped early), then the
+    /// parse within the node cap and the deadline. The learned line model is
+    /// trained on trees made here, so that it sees what extraction sees.
+    ///
+    /// ```
+    /// let ex = copydesk::Extractor::default();
+    /// let parsed = ex.parse_page("<p>Hello<script>x()</script></p>", None, &mut Default::default()).unwrap();
+    /// assert!(!parsed.doc.html().contains("x()"));
+    /// ```
+    pub fn parse_page(
         &self,
         html: &str,
-        url: Option<&str>,
         deadline: Option<&limits::Deadline>,
         timings: &mut Timings,
-    ) -> Result<Article, Error> {
-        let check = || deadline.map_or(Ok(()), limits::Deadline::check);
+    ) -> Result<limits::parse::Parsed, Error> {
         let mut clock = Instant::now();
         let caps = limits::tame::Caps {
             max_depth: self.options.max_depth,
@@ -213,6 +217,22 @@ impl Extractor {
         let parsed = limits::parse::parse(&tamed, self.options.max_nodes, deadline)?;
         drop(tamed);
         timings::lap(&mut clock, &mut timings.parse);
+        Ok(parsed)
+    }
+
+    /// The pipeline on text already within the size limit: the pre-pass
+    /// (strip and tame in one scan; repair and tame again only where it
+    /// stopped early), parse within the node cap, metadata, body. The deadline is checked
+    /// before each stage; the parse checks it as it goes.
+    fn extract_within(
+        &self,
+        html: &str,
+        url: Option<&str>,
+        deadline: Option<&limits::Deadline>,
+        timings: &mut Timings,
+    ) -> Result<Article, Error> {
+        let check = || deadline.map_or(Ok(()), limits::Deadline::check);
+        let parsed = self.parse_page(html, deadline, timings)?;
         check()?;
         // One walk of the tree serves the metadata and the arena.
         let (scan, body) = timings.extractor(|t| {

@@ -13,6 +13,8 @@ pub mod assemble;
 mod clean;
 mod comments;
 pub mod dom;
+pub mod features;
+pub mod model;
 mod prune;
 pub mod rules;
 mod score;
@@ -25,6 +27,7 @@ use crate::Options;
 use assemble::{Kind, Line};
 use dom::Dom;
 use prune::Flags;
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 /// The extracted body of a page.
@@ -43,6 +46,8 @@ pub struct Body {
 /// One attempt's result.
 struct Attempt {
     removed: Vec<bool>,
+    /// What pruning alone removed: the pool the line model may add from.
+    pruned: Vec<bool>,
     roots: Vec<u32>,
     lines: Vec<Line>,
     chars: usize,
@@ -138,16 +143,135 @@ pub fn extract_body_visiting<'a>(
     let mut clock = Instant::now();
     let dom = Dom::build_visiting(doc, opts.max_nodes, opts.max_depth, visit);
     lap(&mut clock, &mut timings.arena);
-    if dom.is_empty() {
+    let Some((best, full)) = best_attempt(&dom, timings) else {
         return Body::default();
+    };
+    let mut body = Body {
+        byline: best.byline.clone(),
+        ..Body::default()
+    };
+    if is_listing(&best.lines) {
+        return body;
     }
+    let mut clock = Instant::now();
+    let (lines, chosen) = candidates(&dom, &best);
+    let keep = model::keep(
+        &features::of_lines(&dom, &lines, &chosen, &best.roots),
+        &chosen,
+    );
+    let kept: Vec<Line> = lines
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(l, &k)| k.then_some(l))
+        .collect();
+    body.text = assemble::text(&kept);
+    if opts.comments {
+        body.comments = comments::comments(&dom, &full);
+    }
+    if opts.markdown {
+        let md = if keep.iter().zip(&chosen).all(|(k, c)| k == c) {
+            assemble::lines(&dom, &best.roots, &best.removed, true)
+        } else {
+            // The model changed the text: render the blocks it kept.
+            let blocks: HashSet<u32> = kept.iter().map(|l| l.block).collect();
+            let mut md = assemble::lines(&dom, &[dom.body], &best.pruned, true);
+            md.retain(|l| blocks.contains(&l.block));
+            md
+        };
+        body.markdown = Some(assemble::markdown(&md));
+    }
+    lap(&mut clock, &mut timings.assemble);
+    body
+}
+
+/// One output line of the rules with its [`features`], before the learned
+/// line model has its say: what `examples/train_line_model.rs` learns from.
+#[derive(Debug, Clone)]
+pub struct LineSample {
+    /// The line's text.
+    pub text: String,
+    /// Its features.
+    pub features: features::Features,
+    /// Whether the rules chose it (else it is a line the model may add).
+    pub chosen: bool,
+}
+
+/// The lines the rules choose for a parsed page, with their features; empty
+/// for a page of teasers, which gives no text.
+///
+/// ```
+/// let doc = scraper::Html::parse_document("<body><article><p>One paragraph of text, long enough to count as prose.</p></article></body>");
+/// let s = copydesk::extract::line_samples(&doc, &copydesk::Options::default());
+/// assert_eq!(s[0].text, "One paragraph of text, long enough to count as prose.");
+/// ```
+pub fn line_samples(doc: &scraper::Html, opts: &Options) -> Vec<LineSample> {
+    let dom = Dom::build_capped(doc, opts.max_nodes, opts.max_depth);
+    let Some((best, _)) = best_attempt(&dom, &mut Timings::default()) else {
+        return Vec::new();
+    };
+    if is_listing(&best.lines) {
+        return Vec::new();
+    }
+    let (lines, chosen) = candidates(&dom, &best);
+    let feats = features::of_lines(&dom, &lines, &chosen, &best.roots);
+    lines
+        .into_iter()
+        .zip(feats)
+        .zip(chosen)
+        .map(|((l, features), chosen)| LineSample {
+            text: l.text,
+            features,
+            chosen,
+        })
+        .collect()
+}
+
+/// The rules' lines with the other lines pruning left on the page (captions
+/// aside, see [`in_caption`]) slotted in by page order, and which of them the rules chose.
+fn candidates(dom: &Dom, best: &Attempt) -> (Vec<Line>, Vec<bool>) {
+    let mut pool = best.pruned.clone();
+    drop_captions(dom, &[dom.body], &mut pool);
+    let chosen_blocks: HashSet<u32> = best.lines.iter().map(|l| l.block).collect();
+    let mut others = assemble::lines(dom, &[dom.body], &pool, false)
+        .into_iter()
+        .filter(|l| !chosen_blocks.contains(&l.block))
+        .peekable();
+    let mut merged: Vec<(Line, bool)> = Vec::new();
+    for l in &best.lines {
+        while let Some(o) = others.next_if(|o| o.block < l.block) {
+            merged.push((o, false));
+        }
+        merged.push((l.clone(), true));
+    }
+    merged.extend(others.map(|o| (o, false)));
+    // Only lines near the chosen text are candidates: past
+    // `features::MAX_GAP` lines the model sees no difference, and the page's
+    // far furniture need not be scored.
+    let near = features::near_chosen(&merged.iter().map(|m| m.1).collect::<Vec<_>>());
+    merged
+        .into_iter()
+        .zip(near)
+        .filter(|((l, c), near)| {
+            *c || (*near && !in_caption(dom, l.block) && !rules::PHOTO_CREDIT.is_match(&l.text))
+        })
+        .map(|(m, _)| m)
+        .unzip()
+}
+
+/// Runs the retry ladder and returns its best attempt, with the statistics
+/// of the unpruned page.
+fn best_attempt(dom: &Dom, timings: &mut Timings) -> Option<(Attempt, Vec<stats::Stats>)> {
+    if dom.is_empty() {
+        return None;
+    }
+    let mut clock = Instant::now();
     let none = vec![false; dom.len()];
-    let full = stats::compute(&dom, &none);
+    let full = stats::compute(dom, &none);
     lap(&mut clock, &mut timings.score);
     let mut best: Option<Attempt> = None;
     let mut scored = None;
     for flags in LADDER {
-        let a = attempt(&dom, &full, flags, &mut scored, timings);
+        let a = attempt(dom, &full, flags, &mut scored, timings);
         // A page of teasers is no result to stop at: a looser pass may
         // still find the article the stricter one pruned away.
         let good = a.chars >= rules::RETRY_CHARS && a.prose > 0;
@@ -163,27 +287,7 @@ pub fn extract_body_visiting<'a>(
             break;
         }
     }
-    let Some(best) = best else {
-        return Body::default();
-    };
-    let mut body = Body {
-        byline: best.byline.clone(),
-        ..Body::default()
-    };
-    if is_listing(&best.lines) {
-        return body;
-    }
-    lap(&mut clock, &mut timings.assemble);
-    body.text = assemble::text(&best.lines);
-    if opts.comments {
-        body.comments = comments::comments(&dom, &full);
-    }
-    if opts.markdown {
-        let md = assemble::lines(&dom, &best.roots, &best.removed, true);
-        body.markdown = Some(assemble::markdown(&md));
-    }
-    lap(&mut clock, &mut timings.assemble);
-    body
+    best.map(|b| (b, full))
 }
 
 /// Pruning and scoring of one ladder step, kept for the next: pruning reads
@@ -257,6 +361,7 @@ fn attempt(
     let attempt = Attempt {
         prose,
         removed,
+        pruned: s.removed.clone(),
         roots: sel.roots,
         lines,
         chars,
@@ -339,6 +444,26 @@ fn drop_captions(dom: &Dom, roots: &[u32], removed: &mut [bool]) {
             }
         }
     }
+}
+
+/// Whether a block sits in a figure or in a container named as a caption or
+/// credit: such lines describe a picture, and the line model may not add
+/// them, nor lines that end in a photo credit ([`rules::PHOTO_CREDIT`]).
+fn in_caption(dom: &Dom, block: u32) -> bool {
+    let mut a = block;
+    for _ in 0..=features::CLASS_LEVELS {
+        if a == dom::NONE || a == dom.body {
+            break;
+        }
+        let n = &dom.nodes[a as usize];
+        if matches!(n.tag, dom::Tag::Figure | dom::Tag::Figcaption)
+            || rules::CAPTION.is_match(dom.class_id_lower(a))
+        {
+            return true;
+        }
+        a = n.parent;
+    }
+    false
 }
 
 /// A page of teasers (a home page, a section front) rather than an article.

@@ -308,6 +308,13 @@ pub static TAIL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(©|\(c\) |copyright\b)|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|^(titelbild|beitragsbild|titelfoto|aufmacherbild|header image|featured image|cover image|foto|fotos|photo|photos|bild|image|credits?)\s*:")
         .expect("valid regex")
 });
+/// A picture's caption by its text: it ends in a bracketed photo credit
+/// ("… (Thomas Coex/AFP/Getty Images)", "… (photo via AP)").
+pub static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\([^()]*(?:getty|images?|photo|foto|ap|afp|reuters|dpa|imago|shutterstock)[^()]*\)\W*$")
+        .expect("valid regex")
+});
+
 /// End notes longer than this are paragraphs that merely mention copyright.
 pub const TAIL_NOTE_CHARS: usize = 300;
 /// A label closing the text ("Weitere Informationen:") is at most this long…
