@@ -178,8 +178,8 @@ fn main() {
             }
         }
     }
-    for k in 0..features::COUNT {
-        println!("{:>20} {:>4} splits", features::NAMES[k], used[k]);
+    for (name, n) in features::NAMES.iter().zip(used) {
+        println!("{name:>20} {n:>4} splits");
     }
     write_weights(&out, model.prior, &model.trees, threshold);
     println!("wrote {}", out.display());
@@ -598,7 +598,7 @@ fn write_weights(out: &Path, base: f64, trees: &[Tree], t: Thresholds) {
     let _ = writeln!(s, "pub(super) const BASE: f32 = {:.6};", base as f32);
     let _ = writeln!(s, "pub(super) const DROP_BELOW: f32 = {:.2};", t.drop);
     let _ = writeln!(s, "pub(super) const ADD_FROM: f32 = {:.2};", t.add);
-    let _ = writeln!(s, "pub(super) const TREES: [Tree; {}] = [", trees.len());
+    let _ = writeln!(s, "pub(super) static TREES: [Tree; {}] = [", trees.len());
     for t in trees {
         let splits: Vec<String> = t
             .splits

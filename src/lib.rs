@@ -96,6 +96,10 @@ pub struct Options {
     pub markdown: bool,
     /// Put user comments into [`Article::comments`] (they never enter `text`).
     pub comments: bool,
+    /// Let the learned line model review the rules' choice of lines (on by
+    /// default; see [`extract::model`]). Off, extraction is about 12 % faster
+    /// and follows the hand-written rules alone.
+    pub line_model: bool,
     /// Pages larger than this many bytes yield a `too_large` error record
     /// (default [`limits::MAX_BYTES`], 20 MiB).
     pub max_bytes: usize,
@@ -120,6 +124,7 @@ impl Default for Options {
         Options {
             markdown: false,
             comments: false,
+            line_model: true,
             max_bytes: limits::MAX_BYTES,
             truncate: false,
             max_nodes: limits::MAX_NODES,

@@ -63,6 +63,10 @@ pub struct EvalArgs {
     /// Write each page's extracted text to DIR/<set>/<id>.txt.
     #[arg(long, value_name = "DIR")]
     pub dump: Option<PathBuf>,
+
+    /// Score the hand-written rules alone, without the learned line model.
+    #[arg(long)]
+    pub no_line_model: bool,
 }
 
 /// Runs the subcommand; returns the process exit code.
@@ -106,7 +110,10 @@ pub fn run(args: EvalArgs) -> i32 {
         return 2;
     }
 
-    let extractor = Extractor::default();
+    let extractor = Extractor::new(copydesk::Options {
+        line_model: !args.no_line_model,
+        ..copydesk::Options::default()
+    });
     let progress = Progress::new(sets.iter().map(|s| s.records.len()).sum(), false);
     // Extractor panics become error rows (see `predict`); one line each says
     // where, instead of a backtrace per page burying the report.

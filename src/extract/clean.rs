@@ -12,6 +12,10 @@ use super::text;
 /// may itself be judged furniture (a pass that chose a link rail comes back
 /// empty, and the next pass gets its turn) unless `keep_roots` says the
 /// roots are known to be the article.
+///
+/// Returns the elements removed as furniture whatever their size (footers,
+/// asides, read-also teasers, share bars, captions): the line model may not
+/// add those back, only what the size-based cleaning took.
 pub fn clean(
     dom: &Dom,
     roots: &[u32],
@@ -19,12 +23,13 @@ pub fn clean(
     st: &mut [Stats],
     flags: Flags,
     keep_roots: bool,
-) {
+) -> Vec<u32> {
     let data_tables = mark_data_tables(dom, roots, removed);
     let is_data = |i: usize| data_tables.binary_search(&(i as u32)).is_ok();
     // Always-furniture inside an article: its footer, asides, small share bars,
     // and headings whose class says they are not the article's.
     let content_chars: u32 = roots.iter().map(|&r| st[r as usize].chars).sum();
+    let mut furniture = Vec::new();
     for &r in roots {
         let end = dom.nodes[r as usize].end as usize;
         let mut i = r as usize;
@@ -51,6 +56,7 @@ pub fn clean(
             };
             if drop {
                 remove(dom, removed, st, i as u32);
+                furniture.push(i as u32);
                 i = dom.nodes[i].end as usize;
             } else {
                 i += 1;
@@ -58,7 +64,7 @@ pub fn clean(
         }
     }
     if !flags.clean_conditionally {
-        return;
+        return furniture;
     }
     for &r in roots {
         let start = r as usize;
@@ -110,6 +116,7 @@ pub fn clean(
             }
         }
     }
+    furniture
 }
 
 /// Per-node facts about a root's subtree, computed in two linear passes so

@@ -46,7 +46,8 @@ pub struct Body {
 /// One attempt's result.
 struct Attempt {
     removed: Vec<bool>,
-    /// What pruning alone removed: the pool the line model may add from.
+    /// What pruning and the furniture rules of cleaning removed: what is
+    /// left is the pool the line model may add from.
     pruned: Vec<bool>,
     roots: Vec<u32>,
     lines: Vec<Line>,
@@ -143,7 +144,7 @@ pub fn extract_body_visiting<'a>(
     let mut clock = Instant::now();
     let dom = Dom::build_visiting(doc, opts.max_nodes, opts.max_depth, visit);
     lap(&mut clock, &mut timings.arena);
-    let Some((best, full)) = best_attempt(&dom, timings) else {
+    let Some((mut best, full)) = best_attempt(&dom, timings) else {
         return Body::default();
     };
     let mut body = Body {
@@ -154,11 +155,19 @@ pub fn extract_body_visiting<'a>(
         return body;
     }
     let mut clock = Instant::now();
-    let (lines, chosen) = candidates(&dom, &best);
-    let keep = model::keep(
-        &features::of_lines(&dom, &lines, &chosen, &best.roots),
-        &chosen,
-    );
+    let (lines, chosen, keep) = if opts.line_model {
+        let (lines, chosen) = candidates(&dom, &best);
+        let feats = features::of_lines(&dom, &lines, &chosen, &best.roots);
+        let keep = model::keep(&feats, &chosen);
+        (lines, chosen, keep)
+    } else {
+        let n = best.lines.len();
+        (
+            std::mem::take(&mut best.lines),
+            vec![true; n],
+            vec![true; n],
+        )
+    };
     let kept: Vec<Line> = lines
         .into_iter()
         .zip(&keep)
@@ -343,7 +352,11 @@ fn attempt(
     lap(&mut clock, &mut timings.select);
     // Cleaning changes both; the originals stay for the next step.
     let (mut removed, mut st) = (s.removed.clone(), s.st.clone());
-    clean::clean(dom, &sel.roots, &mut removed, &mut st, flags, sel.marked);
+    let furniture = clean::clean(dom, &sel.roots, &mut removed, &mut st, flags, sel.marked);
+    let mut pruned = s.removed.clone();
+    for f in furniture {
+        pruned[f as usize] = true;
+    }
     drop_captions(dom, &sel.roots, &mut removed);
     lap(&mut clock, &mut timings.clean);
     let mut lines = assemble::lines(dom, &sel.roots, &removed, false);
@@ -361,7 +374,7 @@ fn attempt(
     let attempt = Attempt {
         prose,
         removed,
-        pruned: s.removed.clone(),
+        pruned,
         roots: sel.roots,
         lines,
         chars,
@@ -521,6 +534,50 @@ mod tests {
     }
 
     const STORY: &str = "The council voted on Tuesday to keep the library open for another year.";
+
+    #[test]
+    fn the_line_model_adds_no_caption_or_photo_credit() {
+        let para = |n: usize| {
+            format!(
+                "<p>{STORY} The second sentence of paragraph {n} says a little more, \
+                 and a third one ends it.</p>"
+            )
+        };
+        let body: String = (0..6).map(para).collect();
+        let html = format!(
+            r#"<html><body><div class="pic"><span class="pb-caption">The mayor opens
+            the library on Tuesday. (Jane Roe/AFP/Getty Images)</span></div>
+            <div class="slides"><div>The mayor opens the library on Tuesday, surrounded by
+            children. (Photo via AP)</div></div><article>{body}</article></body></html>"#
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let samples = line_samples(&doc, &Options::default());
+        assert!(
+            samples.iter().all(|s| !s.text.contains("mayor")),
+            "{samples:?}"
+        );
+        let a = crate::extract(&html, None);
+        assert!(a.text.starts_with("The council voted"), "{}", a.text);
+        assert!(!a.text.contains("mayor"), "{}", a.text);
+    }
+
+    #[test]
+    fn without_the_line_model_the_rules_alone_decide() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let html = std::fs::read_to_string(dir.join("paywall-related-bio.html")).expect("fixture");
+        let doc = scraper::Html::parse_document(&html);
+        let off = Options {
+            line_model: false,
+            ..Options::default()
+        };
+        let rules: Vec<String> = line_samples(&doc, &off)
+            .into_iter()
+            .filter(|s| s.chosen)
+            .map(|s| s.text)
+            .collect();
+        let body = extract_body(&doc, &Metadata::default(), &off);
+        assert_eq!(body.text, rules.join("\n"));
+    }
 
     #[test]
     fn end_notes_leave_the_text() {

@@ -18,6 +18,8 @@ struct Tree {
 
 mod weights {
     //! Generated trees; see the parent module.
+    // Cut points are quantiles of the data; some fall on ln 10 and the like.
+    #![allow(clippy::approx_constant)]
     use super::Tree;
     include!("model_weights.rs");
 }
@@ -137,5 +139,22 @@ pub fn keep(feats: &[Features], chosen: &[bool]) -> Vec<bool> {
         keep
     } else {
         chosen.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Stopping early never changes a decision.
+        #[test]
+        fn stopping_early_gives_the_full_answer(
+            f in proptest::array::uniform::<_, { features::COUNT }>(-2.0f32..8.0),
+            threshold in 0.01f32..0.99,
+        ) {
+            prop_assert_eq!(at_least(&f, threshold), probability(&f) >= threshold);
+        }
     }
 }
