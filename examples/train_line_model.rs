@@ -323,7 +323,7 @@ fn training_rows(sets: &[(String, Vec<Page>)], take: impl Fn(&Page) -> bool) -> 
             .sum();
         for p in pages.iter().filter(|p| take(p)) {
             for (s, l) in p.samples.iter().zip(&p.labels) {
-                if !model::reviews(s.chosen, &s.features) {
+                if s.settled || !model::reviews(s.chosen, &s.features) {
                     continue;
                 }
                 if let Some((y, w)) = l {
@@ -558,7 +558,9 @@ fn score(pages: &[Page], probs: &[Vec<f64>], t: Thresholds, tune: bool) -> f64 {
             .iter()
             .zip(&p.samples)
             .map(|(&q, s)| {
-                !model::reviews(s.chosen, &s.features) || q >= if s.chosen { t.drop } else { t.add }
+                s.settled
+                    || !model::reviews(s.chosen, &s.features)
+                    || q >= if s.chosen { t.drop } else { t.add }
             })
             .collect();
         let same = keep.iter().zip(&p.samples).all(|(&k, s)| k == s.chosen);

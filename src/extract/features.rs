@@ -10,7 +10,6 @@ use super::assemble::{Kind, Line};
 use super::dom::{Dom, Tag, NONE};
 use super::rules;
 use std::cell::Cell;
-use std::collections::HashMap;
 
 /// Number of features per line.
 pub const COUNT: usize = 39;
@@ -106,10 +105,13 @@ pub fn of_lines(dom: &Dom, lines: &[Line], chosen: &[bool], roots: &[u32]) -> Ve
     let last_chosen = chosen.iter().rposition(|&c| c);
     let first_prose = (0..n).find(|&k| prose(k));
     let last_prose = (0..n).rev().find(|&k| prose(k));
-    let mut seen: HashMap<&str, u32> = HashMap::new();
-    for (l, _) in lines.iter().zip(chosen).filter(|(_, &c)| c) {
-        *seen.entry(l.text.trim()).or_default() += 1;
-    }
+    // The chosen lines' texts, sorted: a line's copies are a range.
+    let mut texts: Vec<&str> = (0..n)
+        .filter(|&k| chosen[k])
+        .map(|k| lines[k].text.trim())
+        .collect();
+    texts.sort_unstable();
+    let copies = |t: &str| texts.partition_point(|&x| x <= t) - texts.partition_point(|&x| x < t);
     // Characters per block in document order, so that the text under any
     // ancestor is a range sum.
     let mut by_block: Vec<(u32, usize)> = (0..n)
@@ -130,16 +132,20 @@ pub fn of_lines(dom: &Dom, lines: &[Line], chosen: &[bool], roots: &[u32]) -> Ve
     };
     // The container holding most of the prose: the article's own paragraphs
     // are its children, furniture sits elsewhere or deeper.
-    let mut prose_by_parent: HashMap<u32, usize> = HashMap::new();
-    for k in (0..n).filter(|&k| prose(k)) {
-        *prose_by_parent
-            .entry(dom.nodes[lines[k].block as usize].parent)
-            .or_default() += lens[k];
+    let mut prose_by_parent: Vec<(u32, usize)> = (0..n)
+        .filter(|&k| prose(k))
+        .map(|k| (dom.nodes[lines[k].block as usize].parent, lens[k]))
+        .collect();
+    prose_by_parent.sort_unstable_by_key(|&(p, _)| p);
+    let mut main = (NONE, 0);
+    for group in prose_by_parent.chunk_by(|a, b| a.0 == b.0) {
+        let chars = group.iter().map(|&(_, c)| c).sum();
+        // Ties go to the earlier container.
+        if chars > main.1 {
+            main = (group[0].0, chars);
+        }
     }
-    let main = prose_by_parent
-        .into_iter()
-        .max_by_key(|&(p, c)| (c, std::cmp::Reverse(p)))
-        .map_or(NONE, |(p, _)| p);
+    let main = main.0;
     let main_depth = if main == NONE {
         0
     } else {
@@ -206,7 +212,7 @@ pub fn of_lines(dom: &Dom, lines: &[Line], chosen: &[bool], roots: &[u32]) -> Ve
                 log1p(total),
                 log1p(n),
                 // Twice among the chosen lines, or once beside this one.
-                flag(seen.get(text.trim()).copied().unwrap_or(0) + u32::from(!chosen[k]) > 1),
+                flag(copies(text.trim()) + usize::from(!chosen[k]) > 1),
                 share(1),
                 share(3),
                 flag(first_prose.is_some_and(|f| k < f)),

@@ -57,6 +57,8 @@ struct Attempt {
     byline: Option<String>,
     /// Chosen by the page's article-body marker (see `select::Selection`).
     marked: bool,
+    /// Roots whose lines the line model does not review (see `select::Selection`).
+    settled: Vec<u32>,
 }
 
 /// Readability's retry ladder: each step drops one of the stricter rules.
@@ -156,9 +158,13 @@ pub fn extract_body_visiting<'a>(
     }
     let mut clock = Instant::now();
     let (lines, chosen, keep) = if opts.line_model {
-        let (lines, chosen) = candidates(&dom, &best);
+        let Candidates {
+            lines,
+            chosen,
+            settled,
+        } = candidates(&dom, &best);
         let feats = features::of_lines(&dom, &lines, &chosen, &best.roots);
-        let keep = model::keep(&feats, &chosen);
+        let keep = model::keep(&feats, &chosen, &settled);
         (lines, chosen, keep)
     } else {
         let n = best.lines.len();
@@ -203,6 +209,8 @@ pub struct LineSample {
     pub features: features::Features,
     /// Whether the rules chose it (else it is a line the model may add).
     pub chosen: bool,
+    /// Whether the rules chose it by a rule the model does not overrule.
+    pub settled: bool,
 }
 
 /// The lines the rules choose for a parsed page, with their features; empty
@@ -221,29 +229,31 @@ pub fn line_samples(doc: &scraper::Html, opts: &Options) -> Vec<LineSample> {
     if is_listing(&best.lines) {
         return Vec::new();
     }
-    let (lines, chosen) = candidates(&dom, &best);
-    let feats = features::of_lines(&dom, &lines, &chosen, &best.roots);
-    lines
+    let c = candidates(&dom, &best);
+    let feats = features::of_lines(&dom, &c.lines, &c.chosen, &best.roots);
+    c.lines
         .into_iter()
         .zip(feats)
-        .zip(chosen)
-        .map(|((l, features), chosen)| LineSample {
+        .zip(c.chosen.into_iter().zip(c.settled))
+        .map(|((l, features), (chosen, settled))| LineSample {
             text: l.text,
             features,
             chosen,
+            settled,
         })
         .collect()
 }
 
 /// The rules' lines with the other lines pruning left on the page (captions
 /// aside, see [`in_caption`]) slotted in by page order, and which of them the rules chose.
-fn candidates(dom: &Dom, best: &Attempt) -> (Vec<Line>, Vec<bool>) {
+fn candidates(dom: &Dom, best: &Attempt) -> Candidates {
     let mut pool = best.pruned.clone();
     drop_captions(dom, &[dom.body], &mut pool);
-    let chosen_blocks: HashSet<u32> = best.lines.iter().map(|l| l.block).collect();
+    let mut chosen_blocks: Vec<u32> = best.lines.iter().map(|l| l.block).collect();
+    chosen_blocks.sort_unstable();
     let mut others = assemble::lines(dom, &[dom.body], &pool, false)
         .into_iter()
-        .filter(|l| !chosen_blocks.contains(&l.block))
+        .filter(|l| chosen_blocks.binary_search(&l.block).is_err())
         .peekable();
     let mut merged: Vec<(Line, bool)> = Vec::new();
     for l in &best.lines {
@@ -257,14 +267,58 @@ fn candidates(dom: &Dom, best: &Attempt) -> (Vec<Line>, Vec<bool>) {
     // `features::MAX_GAP` lines the model sees no difference, and the page's
     // far furniture need not be scored.
     let near = features::near_chosen(&merged.iter().map(|m| m.1).collect::<Vec<_>>());
-    merged
+    let (lines, chosen): (Vec<Line>, Vec<bool>) = merged
         .into_iter()
         .zip(near)
-        .filter(|((l, c), near)| {
-            *c || (*near && !in_caption(dom, l.block) && !rules::PHOTO_CREDIT.is_match(&l.text))
-        })
+        .filter(|((l, c), near)| *c || (*near && !is_caption_line(dom, l)))
         .map(|(m, _)| m)
-        .unzip()
+        .unzip();
+    let settled = lines
+        .iter()
+        .zip(&chosen)
+        .map(|(l, &c)| c && best.settled.iter().any(|&r| dom.contains(r, l.block)))
+        .collect();
+    Candidates {
+        lines,
+        chosen,
+        settled,
+    }
+}
+
+/// The lines the line model looks at, in page order.
+struct Candidates {
+    lines: Vec<Line>,
+    /// Chosen by the rules.
+    chosen: Vec<bool>,
+    /// Chosen by a rule the model does not overrule (see `select::Selection::settled`).
+    settled: Vec<bool>,
+}
+
+/// Characters under which a line beside a picture is its caption.
+const CAPTION_CHARS: usize = 150;
+
+/// Nodes of a line's block searched for its picture.
+const CAPTION_NODES: usize = 64;
+
+/// A line that describes a picture: in a figure or a container named as a
+/// caption or credit ([`in_caption`]), ending in a photo credit
+/// ([`rules::PHOTO_CREDIT`]), or short and set beside an image in the same
+/// small container. The line model may not add such lines.
+fn is_caption_line(dom: &Dom, l: &Line) -> bool {
+    // An image inside the line's block (a table row of picture and
+    // caption), or beside it.
+    let beside_picture = || {
+        let b = l.block as usize;
+        let is_img = |i: usize| dom.nodes[i].tag == dom::Tag::Img;
+        let parent = dom.nodes[b].parent;
+        (b..dom.nodes[b].end as usize)
+            .take(CAPTION_NODES)
+            .any(is_img)
+            || (parent != dom::NONE && dom.children(parent).any(|c| is_img(c as usize)))
+    };
+    in_caption(dom, l.block)
+        || (l.text.trim_end().ends_with(')') && rules::PHOTO_CREDIT.is_match(&l.text))
+        || (l.text.chars().count() < CAPTION_CHARS && beside_picture())
 }
 
 /// Runs the retry ladder and returns its best attempt, with the statistics
@@ -380,6 +434,7 @@ fn attempt(
         chars,
         byline: s.byline.clone(),
         marked: sel.marked,
+        settled: sel.settled,
     };
     *scored = Some(s);
     attempt
@@ -460,8 +515,7 @@ fn drop_captions(dom: &Dom, roots: &[u32], removed: &mut [bool]) {
 }
 
 /// Whether a block sits in a figure or in a container named as a caption or
-/// credit: such lines describe a picture, and the line model may not add
-/// them, nor lines that end in a photo credit ([`rules::PHOTO_CREDIT`]).
+/// credit.
 fn in_caption(dom: &Dom, block: u32) -> bool {
     let mut a = block;
     for _ in 0..=features::CLASS_LEVELS {

@@ -110,20 +110,22 @@ pub fn reviews(chosen: bool, f: &Features) -> bool {
 }
 
 /// Which lines to keep: a line the rules chose stays unless the model
-/// scores it below its drop threshold; a line they left out joins only when
-/// the model scores it at or above its add threshold. A page is never
-/// emptied by the model; if it would be, the rules' choice stands.
+/// reviews it ([`reviews`]; never a `settled` one) and scores it below its
+/// drop threshold; a line they left out joins only when the model scores it
+/// at or above its add threshold. A page is never emptied by the model; if
+/// it would be, the rules' choice stands.
 ///
 /// ```
 /// use copydesk::extract::{features, model};
 /// let f = [[0.0; features::COUNT]; 2];
-/// assert_eq!(model::keep(&f, &[true, false]).len(), 2);
+/// assert_eq!(model::keep(&f, &[true, false], &[true, false])[0], true);
 /// ```
-pub fn keep(feats: &[Features], chosen: &[bool]) -> Vec<bool> {
+pub fn keep(feats: &[Features], chosen: &[bool], settled: &[bool]) -> Vec<bool> {
     let keep: Vec<bool> = feats
         .iter()
         .zip(chosen)
-        .map(|(f, &c)| {
+        .zip(settled)
+        .map(|((f, &c), &s)| {
             let threshold = if c {
                 weights::DROP_BELOW
             } else {
@@ -132,7 +134,7 @@ pub fn keep(feats: &[Features], chosen: &[bool]) -> Vec<bool> {
             // Thresholds out of the model's range need no walk of its trees.
             let always = c && threshold <= 0.0;
             let never = !c && threshold > 1.0;
-            always || !reviews(c, f) || (!never && at_least(f, threshold))
+            always || s || !reviews(c, f) || (!never && at_least(f, threshold))
         })
         .collect();
     if keep.iter().any(|&k| k) {

@@ -15,6 +15,9 @@ pub struct Selection {
     /// The roots are the page's own article-body element, chosen because the
     /// paragraph vote found too little text to trust.
     pub marked: bool,
+    /// Roots joined by a rule of their own (ingredient boxes): their lines
+    /// are settled, and the line model does not review them.
+    pub settled: Vec<u32>,
 }
 
 fn element_children(dom: &Dom, removed: &[bool], i: u32) -> Vec<u32> {
@@ -36,7 +39,7 @@ fn ancestors(dom: &Dom, i: u32) -> Vec<u32> {
 /// Chooses the content roots from the scores.
 pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selection {
     let body = dom.body;
-    let roots = vote(dom, removed, st, sc);
+    let (roots, settled) = vote(dom, removed, st, sc);
     let chars: u32 = roots.iter().map(|&r| st[r as usize].chars).sum();
     if chars < rules::SMALL_CONTENT_CHARS {
         if let Some(marker) = body_marker(dom, removed, st, body) {
@@ -44,6 +47,7 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
                 return Selection {
                     roots: vec![marker],
                     marked: true,
+                    settled: Vec::new(),
                 };
             }
         }
@@ -51,12 +55,14 @@ pub fn select(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Selecti
     Selection {
         roots,
         marked: false,
+        settled,
     }
 }
 
 /// The roots Readability's paragraph vote elects: the best candidate,
-/// widened to a shared ancestor or its parent, with the siblings that belong.
-fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
+/// widened to a shared ancestor or its parent, with the siblings that belong;
+/// and, apart, the roots joined as ingredient boxes.
+fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> (Vec<u32>, Vec<u32>) {
     let body = dom.body;
     let mut top: Vec<u32> = (0..dom.len() as u32)
         .filter(|&i| sc.candidate[i as usize])
@@ -69,11 +75,11 @@ fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
     });
     top.truncate(rules::TOP_CANDIDATES);
     let Some(&first) = top.first() else {
-        return vec![body];
+        return (vec![body], Vec::new());
     };
     let mut best = first;
     if best == body {
-        return vec![body];
+        return (vec![body], Vec::new());
     }
     let best_score = sc.score[best as usize];
     // When several near-best candidates share an ancestor, the article is that
@@ -126,7 +132,7 @@ fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
     let top_score = sc.score[best as usize];
     let parent = dom.nodes[best as usize].parent;
     if parent == NONE {
-        return vec![best];
+        return (vec![best], Vec::new());
     }
     let threshold = (top_score * 0.2).max(10.0);
     let best_class = dom.attr(best, "class").unwrap_or("");
@@ -140,8 +146,8 @@ fn vote(dom: &Dom, removed: &[bool], st: &[Stats], sc: &Scores) -> Vec<u32> {
     if let Some(lead) = find_lead(dom, removed, st, first, body) {
         roots.insert(0, lead);
     }
-    add_ingredients(dom, removed, st, body, &mut roots);
-    roots
+    let settled = add_ingredients(dom, removed, st, body, &mut roots);
+    (roots, settled)
 }
 
 /// The container of the article's blocks when a page builder split it into
@@ -227,8 +233,14 @@ fn outermost(dom: &Dom, removed: &[bool], root: u32, wanted: impl Fn(u32) -> boo
 /// A recipe's ingredient list set in its own box outside the method's
 /// container (recipe templates put it beside or above the steps): the
 /// outermost blocks named for ingredients that read as a list rather than
-/// as links, joined to the content in document order.
-fn add_ingredients(dom: &Dom, removed: &[bool], st: &[Stats], body: u32, roots: &mut Vec<u32>) {
+/// as links, joined to the content in document order. Returns them.
+fn add_ingredients(
+    dom: &Dom,
+    removed: &[bool],
+    st: &[Stats],
+    body: u32,
+    roots: &mut Vec<u32>,
+) -> Vec<u32> {
     let covered = |i: u32| {
         roots.iter().any(|&r| {
             (r..dom.nodes[r as usize].end).contains(&i)
@@ -249,10 +261,11 @@ fn add_ingredients(dom: &Dom, removed: &[bool], st: &[Stats], body: u32, roots: 
     .filter(|&i| !covered(i))
     .collect();
     if found.is_empty() || found.len() > rules::MAX_INGREDIENT_BLOCKS {
-        return;
+        return Vec::new();
     }
-    roots.extend(found);
+    roots.extend(&found);
     roots.sort_unstable();
+    found
 }
 
 /// The standfirst that many sites set in the article's header, outside the
