@@ -64,6 +64,10 @@ pub struct BenchArgs {
     /// metadata and body exactly as they are without it; exit 1 if not.
     #[arg(long)]
     pub verify: bool,
+
+    /// Time the hand-written rules alone, without the learned line model.
+    #[arg(long)]
+    pub no_line_model: bool,
 }
 
 /// One page held in memory.
@@ -101,7 +105,11 @@ pub fn run(args: BenchArgs) -> i32 {
         report::print_scaling(&figures, args.json);
         return 0;
     }
-    let figures = measure(&pages, jobs, repeat);
+    let options = Options {
+        line_model: !args.no_line_model,
+        ..Options::default()
+    };
+    let figures = measure(&pages, jobs, repeat, &options);
     report::print_throughput(&figures, args.json);
     0
 }
@@ -191,8 +199,8 @@ pub(crate) struct Throughput {
 }
 
 /// Runs `repeat` repetitions of the three passes and takes medians.
-fn measure(pages: &[Page], jobs: usize, repeat: usize) -> Throughput {
-    let extractor = Extractor::new(Options::default());
+fn measure(pages: &[Page], jobs: usize, repeat: usize, options: &Options) -> Throughput {
+    let extractor = Extractor::new(options.clone());
     // Warm-up: compile the lazily built regexes, grow the allocator's pools.
     for page in pages.iter().take(50) {
         extract_one(&extractor, page, &mut Timings::default());
