@@ -304,12 +304,16 @@ pub fn near_chosen(chosen: &[bool]) -> Vec<bool> {
         .collect()
 }
 
-/// The depth of `i` below the body, and whether a header, footer, aside,
+/// Levels climbed from a line towards the body: a bound on the work per
+/// line on pages nested deeper than any article is.
+const MAX_CLIMB: usize = 64;
+
+/// The depth of `i` below the body (at most [`MAX_CLIMB`]), and whether a header, footer, aside,
 /// navigation, form or figure encloses it.
 fn climb(dom: &Dom, i: u32) -> (usize, bool) {
     let (mut depth, mut furniture) = (0, false);
     let mut a = dom.nodes[i as usize].parent;
-    while a != NONE && a != dom.body {
+    while a != NONE && a != dom.body && depth < MAX_CLIMB {
         depth += 1;
         furniture |= matches!(
             dom.nodes[a as usize].tag,

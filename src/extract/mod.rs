@@ -297,7 +297,8 @@ struct Candidates {
 /// Characters under which a line beside a picture is its caption.
 const CAPTION_CHARS: usize = 150;
 
-/// Nodes of a line's block searched for its picture.
+/// Nodes of a line's block, and children of its parent, searched for its
+/// picture (a bound: a parent may hold a whole page of paragraphs).
 const CAPTION_NODES: usize = 64;
 
 /// A line that describes a picture: in a figure or a container named as a
@@ -314,7 +315,11 @@ fn is_caption_line(dom: &Dom, l: &Line) -> bool {
         (b..dom.nodes[b].end as usize)
             .take(CAPTION_NODES)
             .any(is_img)
-            || (parent != dom::NONE && dom.children(parent).any(|c| is_img(c as usize)))
+            || (parent != dom::NONE
+                && dom
+                    .children(parent)
+                    .take(CAPTION_NODES)
+                    .any(|c| is_img(c as usize)))
     };
     in_caption(dom, l.block)
         || (l.text.trim_end().ends_with(')') && rules::PHOTO_CREDIT.is_match(&l.text))
