@@ -162,7 +162,7 @@ pub fn extract_body_visiting<'a>(
             lines,
             chosen,
             settled,
-        } = candidates(&dom, &best);
+        } = candidates(&dom, &mut best);
         let feats = features::of_lines(&dom, &lines, &chosen, &best.roots);
         let keep = model::keep(&feats, &chosen, &settled);
         (lines, chosen, keep)
@@ -224,13 +224,13 @@ pub struct LineSample {
 /// ```
 pub fn line_samples(doc: &scraper::Html, opts: &Options) -> Vec<LineSample> {
     let dom = Dom::build_capped(doc, opts.max_nodes, opts.max_depth);
-    let Some((best, _)) = best_attempt(&dom, &mut Timings::default()) else {
+    let Some((mut best, _)) = best_attempt(&dom, &mut Timings::default()) else {
         return Vec::new();
     };
     if is_listing(&best.lines) {
         return Vec::new();
     }
-    let c = candidates(&dom, &best);
+    let c = candidates(&dom, &mut best);
     let feats = features::of_lines(&dom, &c.lines, &c.chosen, &best.roots);
     c.lines
         .into_iter()
@@ -248,7 +248,7 @@ pub fn line_samples(doc: &scraper::Html, opts: &Options) -> Vec<LineSample> {
 /// The rules' lines with the other lines pruning left near them (captions
 /// aside, see [`is_caption_line`]) slotted in by page order, and which of
 /// them the rules chose.
-fn candidates(dom: &Dom, best: &Attempt) -> Candidates {
+fn candidates(dom: &Dom, best: &mut Attempt) -> Candidates {
     let mut pool = best.pruned.clone();
     drop_captions(dom, &[dom.body], &mut pool);
     let mut chosen_blocks: Vec<u32> = best.lines.iter().map(|l| l.block).collect();
@@ -258,11 +258,11 @@ fn candidates(dom: &Dom, best: &Attempt) -> Candidates {
         .filter(|l| chosen_blocks.binary_search(&l.block).is_err())
         .peekable();
     let mut merged: Vec<(Line, bool)> = Vec::new();
-    for l in &best.lines {
+    for l in std::mem::take(&mut best.lines) {
         while let Some(o) = others.next_if(|o| o.block < l.block) {
             merged.push((o, false));
         }
-        merged.push((l.clone(), true));
+        merged.push((l, true));
     }
     merged.extend(others.map(|o| (o, false)));
     // Only lines near the chosen text are candidates: past
