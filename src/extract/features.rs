@@ -72,7 +72,7 @@ const PROSE_CHARS: usize = 80;
 pub const MAX_GAP: usize = 20;
 
 /// Levels above the block searched for class words.
-pub const CLASS_LEVELS: usize = 4;
+const CLASS_LEVELS: usize = 4;
 
 fn log1p(x: usize) -> f32 {
     (x as f32).ln_1p()
@@ -324,8 +324,9 @@ fn climb(dom: &Dom, i: u32) -> (usize, bool) {
     (depth, furniture)
 }
 
-/// The block and its ancestors, nearest first, up to the body.
-fn ancestors(dom: &Dom, block: u32) -> Vec<u32> {
+/// The block and its ancestors, nearest first, at most [`CLASS_LEVELS`]
+/// above it and none above the body.
+pub(super) fn ancestors(dom: &Dom, block: u32) -> Vec<u32> {
     let mut out = Vec::with_capacity(CLASS_LEVELS + 2);
     let mut a = block;
     while a != NONE && out.len() <= CLASS_LEVELS {

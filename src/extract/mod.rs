@@ -524,20 +524,15 @@ fn drop_captions(dom: &Dom, roots: &[u32], removed: &mut [bool]) {
 /// Whether a block sits in a figure or in a container named as a caption or
 /// credit.
 fn in_caption(dom: &Dom, block: u32) -> bool {
-    let mut a = block;
-    for _ in 0..=features::CLASS_LEVELS {
-        if a == dom::NONE || a == dom.body {
-            break;
-        }
-        let n = &dom.nodes[a as usize];
-        if matches!(n.tag, dom::Tag::Figure | dom::Tag::Figcaption)
-            || rules::CAPTION.is_match(dom.class_id_lower(a))
-        {
-            return true;
-        }
-        a = n.parent;
-    }
-    false
+    features::ancestors(dom, block)
+        .into_iter()
+        .filter(|&a| a != dom.body)
+        .any(|a| {
+            matches!(
+                dom.nodes[a as usize].tag,
+                dom::Tag::Figure | dom::Tag::Figcaption
+            ) || rules::CAPTION.is_match(dom.class_id_lower(a))
+        })
 }
 
 /// A page of teasers (a home page, a section front) rather than an article.
