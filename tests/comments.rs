@@ -2,13 +2,17 @@
 
 use copydesk::{Extractor, Options};
 
-fn wordpress() -> copydesk::Article {
-    let html = std::fs::read("fixtures/wordpress-comments.html").expect("fixture exists");
+fn with_comments(fixture: &str) -> copydesk::Article {
+    let html = std::fs::read(format!("fixtures/{fixture}.html")).expect("fixture exists");
     let opts = Options {
         comments: true,
         ..Options::default()
     };
     Extractor::new(opts).extract_bytes(&html, None, None)
+}
+
+fn wordpress() -> copydesk::Article {
+    with_comments("wordpress-comments")
 }
 
 #[test]
@@ -52,4 +56,22 @@ fn comments_are_absent_unless_asked_for() {
         json.get("comments").is_none(),
         "the field appears only when asked for"
     );
+}
+
+#[test]
+fn comments_after_an_unmarked_title_are_collected() {
+    // MovableType: no comment class, only `<h2 id="comments">` and bare divs.
+    let a = with_comments("movabletype-unmarked-comments");
+    let comments = a.comments.expect("the entry has comments");
+    let said: Vec<&str> = comments
+        .lines()
+        .filter(|l| !l.starts_with("Posted by"))
+        .collect();
+    assert_eq!(said.len(), 3, "one line per comment: {comments}");
+    assert!(said[0].starts_with("The same happened"));
+    assert!(said[1].starts_with("I would add"));
+    assert!(said[2].starts_with("Good piece, but"));
+    assert!(!comments.contains("Post a comment"));
+    assert!(!a.text.contains("northern route"));
+    assert!(a.text.contains("A postponed refit is not a saving."));
 }

@@ -4,6 +4,50 @@ use super::assemble::{self, Line};
 use super::dom::{Dom, Tag};
 use super::rules;
 use super::stats::Stats;
+use super::text;
+
+/// Longest title of a comment section, in characters ("12 Responses to
+/// “…”" quotes the post's title).
+const TITLE_MAX_CHARS: u32 = 100;
+
+/// Whether block `i` is a comment section's title: a short block without
+/// links saying so, or a short heading that its class/id calls comments.
+fn is_section_title(dom: &Dom, i: u32, s: &Stats) -> bool {
+    let tag = dom.nodes[i as usize].tag;
+    if !tag.is_block() || s.chars < 3 || s.chars > TITLE_MAX_CHARS {
+        return false;
+    }
+    // Counters at the article's top ("48 comments", "0 Comments") link to
+    // the section; its title does not.
+    let inside = i as usize + 1..dom.nodes[i as usize].end as usize;
+    if dom.nodes[inside].iter().any(|n| n.tag == Tag::A) {
+        return false;
+    }
+    (tag.is_heading() && rules::COMMENTS.is_match(dom.class_id_lower(i)))
+        || rules::COMMENTS_TITLE.is_match(&text::inner_text(dom, i, &[]))
+}
+
+/// The roots of the page's unmarked comment sections: each title that opens
+/// one ([`is_section_title`]) and everything after it in its parent. Blog
+/// engines that mark no comment container (MovableType's
+/// `<h2 id="comments">` followed by one `<div>` per comment) show where
+/// the comments start only this way.
+pub fn sections(dom: &Dom, full: &[Stats]) -> Vec<u32> {
+    let mut roots = Vec::new();
+    let mut i = dom.body as usize + 1;
+    while i < dom.len() {
+        if !is_section_title(dom, i as u32, &full[i]) {
+            i += 1;
+            continue;
+        }
+        let end = dom.nodes[dom.nodes[i].parent as usize].end as usize;
+        while i < end {
+            roots.push(i as u32);
+            i = dom.nodes[i].end as usize;
+        }
+    }
+    roots
+}
 
 /// Class names of the parts of a comment that are not what the reader wrote:
 /// who, when, the reply button, the avatar, the form. Whole class names are
@@ -41,13 +85,18 @@ fn is_comment_furniture(dom: &Dom, i: u32) -> bool {
 /// The page's user comments, one paragraph per line, or `None` when it has none.
 pub fn comments(dom: &Dom, full: &[Stats]) -> Option<String> {
     let n = dom.len();
+    let mut in_section = vec![false; n];
+    for r in sections(dom, full) {
+        in_section[r as usize] = true;
+    }
     let mut roots = Vec::new();
     let mut i = dom.body as usize;
     while i < n {
         let node = &dom.nodes[i];
-        if node.tag != Tag::Text
-            && full[i].chars >= 40
-            && rules::COMMENTS.is_match(dom.class_id_lower(i as u32))
+        if in_section[i]
+            || (node.tag != Tag::Text
+                && full[i].chars >= 40
+                && rules::COMMENTS.is_match(dom.class_id_lower(i as u32)))
         {
             roots.push(i as u32);
             i = node.end as usize;

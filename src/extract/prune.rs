@@ -42,6 +42,11 @@ pub struct Pruned {
 pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> Pruned {
     let mut out = Pruned::default();
     let body = dom.body as usize;
+    // Comments are not the article, in every pass; `removed` roots hide
+    // their subtrees from the walk below as from every later stage.
+    for r in super::comments::sections(dom, full) {
+        removed[r as usize] = true;
+    }
     let body_chars = full[body].chars.max(1);
     // The few elements microdata marks as the article body, found once so
     // that asking whether a block holds one is a range test, not a walk.
@@ -61,6 +66,10 @@ pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> P
         if p != NONE {
             let pt = dom.nodes[p as usize].tag;
             sheltered[i] = sheltered[p as usize] || matches!(pt, Tag::Pre | Tag::Code);
+        }
+        if removed[i] {
+            i = node.end as usize;
+            continue;
         }
         if node.tag == Tag::Text || i == body {
             i += 1;

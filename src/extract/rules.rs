@@ -189,6 +189,19 @@ pub static COMMENTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)comment|disqus|respond|replies|discussion").expect("valid regex")
 });
 
+/// The whole text of a title that opens a comment section ("Comments",
+/// "12 Responses to “…”", "Leave a Reply", "Reader Feedback:"). Section
+/// names an article itself uses ("Discussion", "Reactions", "Responses")
+/// count only with a number, which a comment counter has and a section
+/// heading has not (MovableType and Telegraph blogs open their unmarked
+/// comment lists this way).
+pub static COMMENTS_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)^(?:(?:user|users'?|reader|readers'?|visitor|leser)?\s*(?:comments|kommentare|commentaires|comentarios|commenti|reacties|komentarze|评论|コメント)(?:\s*\(\d+\))?|\d+\s+(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarz[ey]?|responses?|replies|reactions|thoughts)(?:\s+(?:on|to)\b.*)?|(?:comments?|responses?|replies)\s+(?:on|to)\s+[“"‘'].*|(?:leave|post|add|write|submit)\s+(?:a|your)\s+(?:comment|reply|response)|reader\s+feedback|have\s+your\s+say|join\s+the\s+(?:discussion|conversation))\s*:?$"#,
+    )
+    .expect("valid regex")
+});
+
 /// Class/id words (whole tokens of a class name split at `-`, `_` and case
 /// changes) of advertising slots, which are furniture on every page.
 pub fn is_ad_token(t: &str) -> bool {
