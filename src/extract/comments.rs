@@ -12,15 +12,22 @@ const TITLE_MAX_CHARS: u32 = 100;
 
 /// Whether block `i` is a comment section's title: a short block without
 /// links saying so, or a short heading that its class/id calls comments.
-fn is_section_title(dom: &Dom, i: u32, s: &Stats) -> bool {
+fn is_section_title(dom: &Dom, i: u32, full: &[Stats]) -> bool {
+    let s = &full[i as usize];
     let tag = dom.nodes[i as usize].tag;
     if !tag.is_block() || s.chars < 3 || s.chars > TITLE_MAX_CHARS {
         return false;
     }
     // Counters at the article's top ("48 comments", "0 Comments") link to
-    // the section; its title does not.
-    let inside = i as usize + 1..dom.nodes[i as usize].end as usize;
-    if dom.nodes[inside].iter().any(|n| n.tag == Tag::A) {
+    // the section; its title does not, though it may hold the empty named
+    // anchor they link to (`<h2><a id="comments"></a>Comments</h2>`). The
+    // prefilter keeps only in-page `href`s, so a link is told by its text
+    // or by such a target (a counter that scripts fill in is empty).
+    let links = (i + 1..dom.nodes[i as usize].end).any(|k| {
+        dom.nodes[k as usize].tag == Tag::A
+            && (full[k as usize].chars > 0 || dom.attr(k, "href").is_some())
+    });
+    if links {
         return false;
     }
     (tag.is_heading() && rules::COMMENTS.is_match(dom.class_id_lower(i)))
@@ -36,7 +43,7 @@ pub fn sections(dom: &Dom, full: &[Stats]) -> Vec<u32> {
     let mut roots = Vec::new();
     let mut i = dom.body as usize + 1;
     while i < dom.len() {
-        if !is_section_title(dom, i as u32, &full[i]) {
+        if !is_section_title(dom, i as u32, full) {
             i += 1;
             continue;
         }
