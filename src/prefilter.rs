@@ -885,7 +885,8 @@ impl Reads {
 
     /// Whether the attribute `name="value"` (raw, undecoded) of tag `tag`
     /// is never read, and can go:
-    /// - `name` is read on `<meta>` only, `type` on `<script>` (JSON-LD) and
+    /// - `name` is read on `<meta>` and on `<a>` (the anchor where comments
+    ///   start), `type` on `<script>` (JSON-LD) and
     ///   `<input>` (hidden fields; the tree builder reads it too);
     /// - `style` only for hiding, which needs `none` or `hidden` in it;
     /// - `rel` of a link only for `author`;
@@ -897,7 +898,7 @@ impl Reads {
         let (bit, read) = match attribute_kind(name) {
             AttrKind::Unread => return true,
             AttrKind::Other => return false,
-            AttrKind::Name => return tag != b"meta",
+            AttrKind::Name => return !matches!(tag, b"meta" | b"a"),
             AttrKind::Type => return !matches!(tag, b"script" | b"input"),
             AttrKind::Style => (
                 Reads::STYLE,

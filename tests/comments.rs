@@ -75,3 +75,51 @@ fn comments_after_an_unmarked_title_are_collected() {
     assert!(!a.text.contains("northern route"));
     assert!(a.text.contains("A postponed refit is not a saving."));
 }
+
+/// A page whose article is followed by `after`, with `comments: true`.
+fn page_with(after: &str) -> copydesk::Article {
+    let para = "The article itself runs to several sentences, with commas and clauses, so that the scorer takes it for prose and keeps it as the story.";
+    let html = format!(
+        "<html><body><div id=\"main\"><h1>A headline for the story</h1>\
+         <p>{para}</p><p>{para} It has a second paragraph.</p>{after}</div></body></html>"
+    );
+    let opts = Options {
+        comments: true,
+        ..Options::default()
+    };
+    Extractor::new(opts).extract_bytes(html.as_bytes(), None, None)
+}
+
+const COMMENT: &str = "<div class=\"b_box\">Posted by: tom, Bolton on 8:21pm</div>\
+    <div class=\"entry\">I agree with every word of this, although the second half seemed a little rushed to me, frankly.</div>";
+
+#[test]
+fn comments_after_their_jump_anchor_are_collected() {
+    let a = page_with(&format!("<a name=\"comments\"></a>{COMMENT}"));
+    assert!(!a.text.contains("I agree with every word"), "{}", a.text);
+    assert!(a
+        .comments
+        .expect("found")
+        .contains("I agree with every word"));
+}
+
+#[test]
+fn an_anchor_repeated_after_every_post_marks_no_comments() {
+    // Blogger's front page: each post ends in its own `<a name="comments">`.
+    let post = "<div class=\"post\"><p>Another post on the front page of this blog, long enough to be prose, with commas, and a full stop.</p></div><a name=\"comments\"></a>";
+    let a = page_with(&post.repeat(2));
+    assert!(
+        a.text.contains("Another post on the front page"),
+        "{}",
+        a.text
+    );
+}
+
+#[test]
+fn a_comment_counter_above_the_article_cuts_nothing() {
+    let para = "A counter above the story links down to the comments, and the story after it must stay whole, every sentence of it.";
+    let a = page_with(&format!(
+        "<div class=\"count\"><a href=\"#comments\">12 comments</a></div><p>{para}</p>"
+    ));
+    assert!(a.text.contains("must stay whole"), "{}", a.text);
+}

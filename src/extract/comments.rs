@@ -5,6 +5,8 @@ use super::dom::{Dom, Tag};
 use super::rules;
 use super::stats::Stats;
 use super::text;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Longest title of a comment section, in characters ("12 Responses to
 /// “…”" quotes the post's title).
@@ -34,16 +36,47 @@ fn is_section_title(dom: &Dom, i: u32, full: &[Stats]) -> bool {
         || rules::COMMENTS_TITLE.is_match(&text::inner_text(dom, i, &[]))
 }
 
-/// The roots of the page's unmarked comment sections: each title that opens
-/// one ([`is_section_title`]) and everything after it in its parent. Blog
+/// Whether `i` is the empty anchor that comment links jump to
+/// (`<a name="comments"></a>`), which some templates put where the
+/// comments start instead of a title.
+fn is_section_anchor(dom: &Dom, i: u32, full: &[Stats]) -> bool {
+    dom.nodes[i as usize].tag == Tag::A
+        && full[i as usize].chars == 0
+        && dom.attr(i, "href").is_none()
+        && [dom.attr(i, "name"), dom.attr(i, "id")]
+            .into_iter()
+            .flatten()
+            .any(|v| COMMENTS_ANCHOR.is_match(v))
+}
+
+/// Names of the anchor where comments start; the form's anchor
+/// (`respond`, `comment-form`) sits after them, a single comment's
+/// (`comment-4711`) within them.
+static COMMENTS_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:start|begin)?_?(?:comments|kommentare|commentaires|comentarios)$")
+        .expect("valid regex")
+});
+
+/// The roots of the page's unmarked comment sections: each title or anchor
+/// that opens one ([`is_section_title`], [`is_section_anchor`]) and
+/// everything after it in its parent. Blog
 /// engines that mark no comment container (MovableType's
 /// `<h2 id="comments">` followed by one `<div>` per comment) show where
 /// the comments start only this way.
 pub fn sections(dom: &Dom, full: &[Stats]) -> Vec<u32> {
+    // A front page of posts repeats the anchor after each post; only a
+    // page's one comment section is told by it.
+    let one_anchor = (dom.body..dom.len() as u32)
+        .filter(|&k| is_section_anchor(dom, k, full))
+        .take(2)
+        .count()
+        == 1;
     let mut roots = Vec::new();
     let mut i = dom.body as usize + 1;
     while i < dom.len() {
-        if !is_section_title(dom, i as u32, full) {
+        let opens = is_section_title(dom, i as u32, full)
+            || (one_anchor && is_section_anchor(dom, i as u32, full));
+        if !opens {
             i += 1;
             continue;
         }
