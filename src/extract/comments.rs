@@ -5,6 +5,7 @@ use super::dom::{Dom, Tag};
 use super::rules;
 use super::stats::Stats;
 use super::text;
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -59,35 +60,103 @@ static COMMENTS_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The roots of the page's unmarked comment sections: each title or anchor
 /// that opens one ([`is_section_title`], [`is_section_anchor`]) and
-/// everything after it in its parent. Blog
-/// engines that mark no comment container (MovableType's
-/// `<h2 id="comments">` followed by one `<div>` per comment) show where
-/// the comments start only this way.
+/// everything after it in its parent. Blog engines that mark no comment
+/// container (MovableType's `<h2 id="comments">` followed by one `<div>`
+/// per comment) show where the comments start only this way.
 pub fn sections(dom: &Dom, full: &[Stats]) -> Vec<u32> {
+    let body = dom.body;
+    // One pass finds the few places worth a closer look: building the text
+    // of every short block to match it against the titles cost more than
+    // the rest of pruning.
+    let mut starts = Vec::new();
+    let mut anchors = Vec::new();
+    for k in body + 1..dom.len() as u32 {
+        let node = &dom.nodes[k as usize];
+        match node.tag {
+            Tag::Text
+                if (3..=TITLE_MAX_CHARS).contains(&node.chars)
+                    && TITLE_WORD.is_match(node.text) =>
+            {
+                if let Some(t) = title_around(dom, k, full) {
+                    starts.push(t);
+                }
+            }
+            // A heading with other words is a title by its class alone.
+            Tag::Heading(_)
+                if rules::COMMENTS.is_match(dom.class_id_lower(k))
+                    && is_section_title(dom, k, full) =>
+            {
+                starts.push(k)
+            }
+            Tag::A if is_section_anchor(dom, k, full) => anchors.push(k),
+            _ => {}
+        }
+    }
     // A front page of posts repeats the anchor after each post; only a
     // page's one comment section is told by it.
-    let one_anchor = (dom.body..dom.len() as u32)
-        .filter(|&k| is_section_anchor(dom, k, full))
-        .take(2)
-        .count()
-        == 1;
+    if let [anchor] = anchors[..] {
+        starts.push(anchor);
+    }
+    starts.sort_unstable();
     let mut roots = Vec::new();
-    let mut i = dom.body as usize + 1;
-    while i < dom.len() {
-        let opens = is_section_title(dom, i as u32, full)
-            || (one_anchor && is_section_anchor(dom, i as u32, full));
-        if !opens {
-            i += 1;
+    let mut covered = body;
+    for start in starts {
+        if start < covered {
             continue;
         }
-        let end = dom.nodes[dom.nodes[i].parent as usize].end as usize;
+        let end = dom.nodes[dom.nodes[start as usize].parent as usize].end;
+        let mut i = start;
         while i < end {
-            roots.push(i as u32);
-            i = dom.nodes[i].end as usize;
+            roots.push(i);
+            i = dom.nodes[i as usize].end;
         }
+        covered = end;
     }
     roots
 }
+
+/// The outermost block around text node `k` that is a comment section's
+/// title, if any: the whole title is the block to cut after ("12 " and
+/// "Comments" are often two nodes).
+fn title_around(dom: &Dom, k: u32, full: &[Stats]) -> Option<u32> {
+    let mut chain = Vec::new();
+    let mut a = dom.nodes[k as usize].parent;
+    while a > dom.body && full[a as usize].chars <= TITLE_MAX_CHARS {
+        chain.push(a);
+        a = dom.nodes[a as usize].parent;
+    }
+    chain
+        .into_iter()
+        .rev()
+        .find(|&b| is_section_title(dom, b, full))
+}
+
+/// Words without which no text is a comment section's title
+/// ([`rules::COMMENTS_TITLE`]): a cheap test before building a block's
+/// text. (A case-insensitive regex here cost more than the rest of pruning.)
+static TITLE_WORD: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "comment",
+            "kommentar",
+            "comentario",
+            "repl",
+            "respons",
+            "reaction",
+            "thoughts",
+            "feedback",
+            "say",
+            "discussion",
+            "conversation",
+            "reacties",
+            "komentarz",
+            "評論",
+            "评论",
+            "コメント",
+        ])
+        .expect("valid patterns")
+});
 
 /// Class names of the parts of a comment that are not what the reader wrote:
 /// who, when, the reply button, the avatar, the form. Whole class names are
