@@ -62,17 +62,18 @@ pub fn strip(html: &str) -> Cow<'_, str> {
     strip_with(html, true)
 }
 
-/// [`strip`], also cutting the targets of links (`<a href="...">`) unless
-/// `link_targets`: plain text never shows where a link goes, and the
-/// extractor reads of a target only whether it stays on the page (`#...`),
-/// so those are kept. Links are a fifth of the attributes left after
+/// [`strip`], also cutting the targets of links (`<a href="...">` becomes
+/// `<a href>`) unless `link_targets`: plain text never shows where a link
+/// goes, and the extractor reads of a target only whether there is one (a
+/// link, not a named anchor) and whether it stays on the page (`#...`, so
+/// those are kept). Links are a fifth of the attributes left after
 /// [`strip`], and attributes cost the parser more than anything else.
 /// Markdown output needs the targets, so it keeps them.
 ///
 /// ```
 /// use copydesk::prefilter::strip_with;
 /// let page = r##"<p><a href="https://example.com/a/long/path">away</a> <a href="#note-1">1</a></p>"##;
-/// assert_eq!(strip_with(page, false), r##"<p><a >away</a> <a href="#note-1">1</a></p>"##);
+/// assert_eq!(strip_with(page, false), r##"<p><a href>away</a> <a href="#note-1">1</a></p>"##);
 /// assert_eq!(strip_with(page, true), page);
 /// ```
 pub fn strip_with(html: &str, link_targets: bool) -> Cow<'_, str> {
@@ -1051,7 +1052,15 @@ fn scan_tag_noting(
                 } else {
                     i
                 };
-                spans.push((name_start, end));
+                // A link's target goes but its `href` stays: whether an
+                // `<a>` has one tells a link from a named anchor. What
+                // follows the value must still end the name
+                // (`href="x"target=_blank` must not become `hreftarget`).
+                if !attr.eq_ignore_ascii_case(b"href") {
+                    spans.push((name_start, end));
+                } else if name_end < end && src.get(end).is_some_and(|&c| ends_attribute_name(c)) {
+                    spans.push((name_end, end));
+                }
             }
         }
         if tag.rel_attr.is_none() && attr.eq_ignore_ascii_case(b"rel") {
@@ -1417,7 +1426,7 @@ mod tests {
         assert_eq!(strip_with(links, true), links);
         assert_eq!(
             strip_with(links, false),
-            r##"<a  >1</a><a href="#n">2</a><a >3</a>"##
+            r##"<a href href>1</a><a href="#n">2</a><a href>3</a>"##
         );
     }
 

@@ -1,6 +1,6 @@
 //! Turns the chosen subtrees into text lines (and optionally Markdown).
 
-use super::dom::{Dom, Tag};
+use super::dom::{self, Dom, Tag};
 
 /// What kind of block a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +200,7 @@ impl Walker<'_, '_> {
                     Close::Nothing
                 }
             }
-            Tag::A => {
+            Tag::A if !dom::is_named_anchor(self.dom, i) => {
                 self.in_link += 1;
                 if self.markdown {
                     self.cur.push('[');

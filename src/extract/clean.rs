@@ -8,6 +8,13 @@ use super::score::class_weight;
 use super::stats::{self, Stats};
 use super::text;
 
+/// An in-page link back to the top: `#top` targets, or any in-page target
+/// with the words of one.
+fn is_back_to_top(dom: &Dom, i: u32) -> bool {
+    dom.attr(i, "href").is_some_and(|h| h.starts_with('#'))
+        && rules::BACK_TO_TOP.is_match(&text::inner_text(dom, i, &[]))
+}
+
 /// Removes furniture inside `roots`, updating `removed` and `st`. A root
 /// may itself be judged furniture (a pass that chose a link rail comes back
 /// empty, and the next pass gets its turn) unless `keep_roots` says the
@@ -43,6 +50,7 @@ pub fn clean(
                 Tag::Text => false,
                 Tag::Footer | Tag::Aside => i != r as usize,
                 Tag::Heading(1) | Tag::Heading(2) => class_weight(dom, i as u32, flags) < 0.0,
+                Tag::A => is_back_to_top(dom, i as u32),
                 Tag::P if is_link_teaser(&st[i]) => text::inner_text_until_link(dom, i as u32)
                     .trim_end()
                     .ends_with(rules::LABEL_END),

@@ -386,6 +386,25 @@ impl<'a> Dom<'a> {
     }
 }
 
+/// Whether `<a>` element `i` is a named anchor (`<a name="sect-a">`, a
+/// glossary's `<a id="term">`), a place to jump to rather than a link:
+/// no `href` (the prefilter keeps every link's, if not its target) but a
+/// name. An `<a>` with neither is a script's link, and still counts as one.
+///
+/// ```
+/// use copydesk::extract::dom::{is_named_anchor, Dom, Tag};
+/// let doc = scraper::Html::parse_document(r#"<p><a name="a">A</a> <a href="/b">B</a> <a onclick="go()">C</a></p>"#);
+/// let dom = Dom::build(&doc);
+/// let named: Vec<bool> = (0..dom.len() as u32)
+///     .filter(|&i| dom.nodes[i as usize].tag == Tag::A)
+///     .map(|i| is_named_anchor(&dom, i))
+///     .collect();
+/// assert_eq!(named, [true, false, false]);
+/// ```
+pub fn is_named_anchor(dom: &Dom, i: u32) -> bool {
+    dom.attr(i, "href").is_none() && (dom.attr(i, "name").is_some() || dom.attr(i, "id").is_some())
+}
+
 /// Iterator over a node's children (see [`Dom::children`]).
 pub struct Children<'d, 'a> {
     dom: &'d Dom<'a>,

@@ -202,6 +202,13 @@ pub static COMMENTS_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The text of an in-page link back to the top of the page ("Back to Top",
+/// "↑ Top", "Nach oben"), which long pages repeat after every section.
+pub static BACK_TO_TOP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:back to (?:the )?top|(?:go |return |jump )?to top|top(?: of (?:the )?page)?|nach oben|zum seitenanfang|haut de page|retour en haut|volver arriba|torna su|naar boven)\W*$")
+        .expect("valid regex")
+});
+
 /// Class/id words (whole tokens of a class name split at `-`, `_` and case
 /// changes) of advertising slots, which are furniture on every page.
 pub fn is_ad_token(t: &str) -> bool {

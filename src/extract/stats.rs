@@ -1,6 +1,6 @@
 //! Per-node statistics computed bottom-up in one pass over the arena.
 
-use super::dom::{Dom, Tag, NONE};
+use super::dom::{self, Dom, Tag, NONE};
 
 /// Counts over a node's visible subtree.
 #[derive(Debug, Clone, Copy, Default)]
@@ -118,10 +118,13 @@ pub fn compute(dom: &Dom, removed: &[bool]) -> Vec<Stats> {
                 // of a sign of navigation than links away from the page.
                 let w = match dom.attr(i as u32, "href") {
                     Some(h) if h.starts_with('#') => 0.3,
+                    _ if dom::is_named_anchor(dom, i as u32) => 0.0,
                     _ => 1.0,
                 };
                 s.link_chars = s.chars as f32 * w;
-                s.all_link_chars = s.chars;
+                if w > 0.0 {
+                    s.all_link_chars = s.chars;
+                }
             }
             _ => {}
         }
