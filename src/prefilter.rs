@@ -62,18 +62,18 @@ pub fn strip(html: &str) -> Cow<'_, str> {
     strip_with(html, true)
 }
 
-/// [`strip`], also cutting the targets of links (`<a href="...">` becomes
-/// `<a href>`) unless `link_targets`: plain text never shows where a link
-/// goes, and the extractor reads of a target only whether there is one (a
-/// link, not a named anchor) and whether it stays on the page (`#...`, so
-/// those are kept). Links are a fifth of the attributes left after
+/// [`strip`], also cutting the targets of links (`<a href="...">`) unless
+/// `link_targets`: plain text never shows where a link goes, and the
+/// extractor reads of a target only whether it stays on the page (`#...`,
+/// so those are kept) and whether there is one, on an `<a>` with a name
+/// (so there `<a id="x" href="...">` becomes `<a id="x" href>`). Links are a fifth of the attributes left after
 /// [`strip`], and attributes cost the parser more than anything else.
 /// Markdown output needs the targets, so it keeps them.
 ///
 /// ```
 /// use copydesk::prefilter::strip_with;
 /// let page = r##"<p><a href="https://example.com/a/long/path">away</a> <a href="#note-1">1</a></p>"##;
-/// assert_eq!(strip_with(page, false), r##"<p><a href>away</a> <a href="#note-1">1</a></p>"##);
+/// assert_eq!(strip_with(page, false), r##"<p><a >away</a> <a href="#note-1">1</a></p>"##);
 /// assert_eq!(strip_with(page, true), page);
 /// ```
 pub fn strip_with(html: &str, link_targets: bool) -> Cow<'_, str> {
@@ -954,6 +954,8 @@ fn scan_tag_noting(
     max_attrs: usize,
 ) -> Option<Tag> {
     let mut extra_from = None;
+    let mut cut_href = None;
+    let mut named = false;
     let mut i = from;
     let mut name = [0u8; 16];
     let mut reads = Reads {
@@ -995,6 +997,22 @@ fn scan_tag_noting(
         };
         if let Some(self_closing) = close {
             let gt = i + usize::from(self_closing);
+            if let (Some(spans), Some((at, name_start, name_end, end))) =
+                (unread.as_deref_mut(), cut_href)
+            {
+                // A link's target goes. Its bare `href` stays only where
+                // the link has a `name` or `id`: without `href` it would
+                // pass for a named anchor, which is no link (see
+                // `extract::dom::is_named_anchor`); elsewhere the attribute
+                // would only cost the parser. What follows the value must
+                // still end the name (`href="x"target=_blank` must not
+                // become `hreftarget`).
+                if !named {
+                    spans.insert(at, (name_start, end));
+                } else if name_end < end && src.get(end).is_some_and(|&c| ends_attribute_name(c)) {
+                    spans.insert(at, (name_end, end));
+                }
+            }
             if let (Some(spans), Some(x)) = (unread.as_deref_mut(), extra_from) {
                 // As the tame pass does: the `>` stays, so the tag ends where it did.
                 spans.push((x, gt));
@@ -1052,16 +1070,16 @@ fn scan_tag_noting(
                 } else {
                     i
                 };
-                // A link's target goes but its `href` stays: whether an
-                // `<a>` has one tells a link from a named anchor. What
-                // follows the value must still end the name
-                // (`href="x"target=_blank` must not become `hreftarget`).
-                if !attr.eq_ignore_ascii_case(b"href") {
+                if attr.eq_ignore_ascii_case(b"href") && cut_href.is_none() {
+                    // Decided at the tag's end, in its place among the cuts.
+                    cut_href = Some((spans.len(), name_start, name_end, end));
+                } else {
                     spans.push((name_start, end));
-                } else if name_end < end && src.get(end).is_some_and(|&c| ends_attribute_name(c)) {
-                    spans.push((name_end, end));
                 }
             }
+        }
+        if attr.eq_ignore_ascii_case(b"name") || attr.eq_ignore_ascii_case(b"id") {
+            named = true;
         }
         if tag.rel_attr.is_none() && attr.eq_ignore_ascii_case(b"rel") {
             tag.rel_attr = Some((from, to));
@@ -1426,7 +1444,16 @@ mod tests {
         assert_eq!(strip_with(links, true), links);
         assert_eq!(
             strip_with(links, false),
-            r##"<a href href>1</a><a href="#n">2</a><a href>3</a>"##
+            r##"<a  >1</a><a href="#n">2</a><a >3</a>"##
+        );
+        // A link with a name keeps a bare `href`, which tells it from a
+        // named anchor, unless cutting would glue two names together.
+        assert_eq!(
+            strip_with(
+                r#"<a id="x" href="/y">4</a><a name=z href="/y"class=k>5</a>"#,
+                false
+            ),
+            r#"<a id="x" href>4</a><a name=z href="/y"class=k>5</a>"#
         );
     }
 
