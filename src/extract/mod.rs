@@ -54,6 +54,8 @@ struct Attempt {
     chars: usize,
     /// Characters outside links, zero for a page of teasers.
     prose: usize,
+    /// A page of teasers ([`is_listing`], outside a single post): no article.
+    teasers: bool,
     byline: Option<String>,
     /// Chosen by the page's article-body marker (see `select::Selection`).
     marked: bool,
@@ -153,7 +155,7 @@ pub fn extract_body_visiting<'a>(
         byline: best.byline.clone(),
         ..Body::default()
     };
-    if is_listing(&best.lines) {
+    if best.teasers {
         return body;
     }
     let mut clock = Instant::now();
@@ -227,7 +229,7 @@ pub fn line_samples(doc: &scraper::Html, opts: &Options) -> Vec<LineSample> {
     let Some((mut best, _)) = best_attempt(&dom, &mut Timings::default()) else {
         return Vec::new();
     };
-    if is_listing(&best.lines) {
+    if best.teasers {
         return Vec::new();
     }
     let c = candidates(&dom, &mut best);
@@ -424,7 +426,8 @@ fn attempt(
     trim_edges(&mut lines);
     lap(&mut clock, &mut timings.assemble);
     let chars = lines.iter().map(|l| l.text.chars().count()).sum();
-    let prose = if is_listing(&lines) {
+    let teasers = is_listing(&lines) && !in_single_post(dom, &sel.roots);
+    let prose = if teasers {
         0
     } else {
         lines
@@ -434,6 +437,7 @@ fn attempt(
     };
     let attempt = Attempt {
         prose,
+        teasers,
         removed,
         pruned,
         roots: sel.roots,
@@ -566,6 +570,51 @@ fn is_listing(lines: &[Line]) -> bool {
     n_linked >= rules::LISTING_MIN_TEASERS
         && n_linked * 10 >= n_headings * 7
         && body < n_linked * rules::TEASER_CHARS
+}
+
+/// Whether `roots` lie in the page's one post, under its own headline: a
+/// link roundup ("The week in review", a bookmarking service's daily post)
+/// is a list of links that is still the article, where a front page holds
+/// many posts or cards and links their headlines.
+fn in_single_post(dom: &Dom, roots: &[u32]) -> bool {
+    let Some(&first) = roots.first() else {
+        return false;
+    };
+    let mut posts = Vec::new();
+    let mut i = dom.body as usize;
+    while i < dom.len() && posts.len() < 2 {
+        if is_post(dom, i as u32) {
+            posts.push(i as u32);
+            i = dom.nodes[i].end as usize;
+        } else {
+            i += 1;
+        }
+    }
+    let [post] = posts[..] else {
+        return false;
+    };
+    if !dom.contains(post, first) {
+        return false;
+    }
+    // The post's first heading is its headline, above the content.
+    let Some(headline) = (post + 1..dom.nodes[post as usize].end)
+        .find(|&k| matches!(dom.nodes[k as usize].tag, dom::Tag::Heading(1..=3)))
+    else {
+        return false;
+    };
+    let linked = (headline + 1..dom.nodes[headline as usize].end)
+        .any(|j| dom.nodes[j as usize].tag == dom::Tag::A && !dom::is_named_anchor(dom, j));
+    (first == post || headline < first) && !linked
+}
+
+/// A blog post's or an article's container: `<article>`, or the class
+/// names blog engines give one (`hentry`, `entry`, `post`).
+fn is_post(dom: &Dom, i: u32) -> bool {
+    dom.nodes[i as usize].tag == dom::Tag::Article
+        || dom.attr(i, "class").is_some_and(|c| {
+            c.split_ascii_whitespace()
+                .any(|w| matches!(w, "hentry" | "entry" | "post" | "type-post"))
+        })
 }
 
 #[cfg(test)]
@@ -830,6 +879,26 @@ mod tests {
         );
         let a = crate::extract(&html, None);
         assert!(a.text.contains("A village cooperative wants"), "{}", a.text);
+    }
+
+    /// A post whose body is a list of links, under an unlinked headline,
+    /// is an article; the same list as cards of a front page is not.
+    #[test]
+    fn a_single_posts_link_roundup_is_kept_and_a_front_page_is_not() {
+        let items: String = (1..=8)
+            .map(|n| format!(r#"<li><a href="/2012/10/story-{n}.html">Story number {n} of the week in music</a></li>"#))
+            .collect();
+        let post = format!(
+            r#"<html><body><div class="entry"><h3 class="entry-header">The week in review</h3>
+            <div class="entry-body"><ul>{items}</ul></div></div></body></html>"#
+        );
+        let a = crate::extract(&post, None);
+        assert!(a.text.contains("Story number 8 of the week"), "{}", a.text);
+        let cards: String = (1..=8)
+            .map(|n| format!(r#"<article class="card"><h3><a href="/s{n}.html">Story number {n} of the week</a></h3></article>"#))
+            .collect();
+        let front = format!("<html><body><main>{cards}</main></body></html>");
+        assert_eq!(crate::extract(&front, None).text, "");
     }
 
     #[test]
