@@ -258,6 +258,8 @@ pub struct Scan<'a> {
     html_title: Option<ElementRef<'a>>,
     h1: Vec<ElementRef<'a>>,
     h2: Vec<ElementRef<'a>>,
+    /// Blog templates (MovableType's `entry-header`) set the headline in `<h3>`.
+    h3: Vec<ElementRef<'a>>,
     base_href: Option<&'a str>,
     canonical: Vec<&'a str>,
     image_src: Vec<&'a str>,
@@ -290,6 +292,7 @@ impl<'a> Scan<'a> {
             }
             "h1" if scan.h1.len() < MAX_HEADINGS => scan.h1.push(el),
             "h2" if scan.h2.len() < MAX_HEADINGS => scan.h2.push(el),
+            "h3" if scan.h3.len() < MAX_HEADINGS => scan.h3.push(el),
             "base" if scan.base_href.is_none() => scan.base_href = v.attr("href"),
             "link" => {
                 let rel = |name: &str| {
@@ -456,11 +459,12 @@ fn page_title(
     base: Option<&Url>,
 ) -> Option<String> {
     let tags = &scan.tags;
-    // h1 before h2, so that the first is the fallback headline.
+    // h1 before h2 and h3, so that the first is the fallback headline.
     let headings: Vec<String> = scan
         .h1
         .iter()
         .chain(&scan.h2)
+        .chain(&scan.h3)
         .filter_map(|h| element_text(h, MAX_TITLE_CHARS))
         .collect();
     let html_title = scan

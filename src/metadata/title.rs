@@ -135,12 +135,22 @@ fn confirmed(title: &str, c: &Candidates<'_>) -> bool {
 
 /// Strips the site name from one title; see the module docs.
 fn clean(title: &str, headings: &[String], site_names: &[String]) -> String {
+    let folded_headings: Vec<String> = headings.iter().map(|h| fold(h)).collect();
+    let is_headline = |tail: &str| substantial(tail) && folded_headings.contains(&fold(tail));
+    // "Site: Headline", where the headline is a heading of its own. A colon
+    // is no separator otherwise: headlines have colons of their own ("Study: …").
+    if let Some(tail) = title
+        .match_indices(": ")
+        .map(|(at, _)| title[at + 2..].trim())
+        .find(|t| is_headline(t))
+    {
+        return tail.to_owned();
+    }
     let parts = Parts::split(title);
     if parts.bounds.len() < 2 || parts.bounds.len() > MAX_PARTS {
         return title.to_owned();
     }
     let keys = site_keys(site_names);
-    let folded_headings: Vec<String> = headings.iter().map(|h| fold(h)).collect();
     // Longest leading run first, so that "A - B" wins over "A" when both are headings.
     for k in (1..parts.bounds.len()).rev() {
         let head = parts.leading(k);
@@ -150,6 +160,14 @@ fn clean(title: &str, headings: &[String], site_names: &[String]) -> String {
         if plausible && !parts.is_site(0, &keys) && folded_headings.contains(&fold(head)) {
             return head.to_owned();
         }
+    }
+    // "Site - Headline", where the site's name is not known from the markup
+    // but the headline is a heading of its own.
+    if let Some(tail) = (1..parts.bounds.len())
+        .map(|k| parts.trailing(k))
+        .find(|t| is_headline(t))
+    {
+        return tail.to_owned();
     }
     if let Some(stripped) = parts.strip_site(&keys) {
         return stripped.to_owned();
@@ -353,6 +371,29 @@ mod tests {
                 &strings(&["Engadget"])
             ),
             "Xbox review: a console for gamers"
+        );
+        // With no site name known, a heading tells where the site's part
+        // ends, after a colon too; a headline's own colon stays.
+        let h = strings(&["Why the ferry fare freeze costs more", "Harbour Economics"]);
+        assert_eq!(
+            clean(
+                "Harbour Economics: Why the ferry fare freeze costs more",
+                &h,
+                &[]
+            ),
+            "Why the ferry fare freeze costs more"
+        );
+        assert_eq!(
+            clean(
+                "Harbour Economics - Why the ferry fare freeze costs more",
+                &h,
+                &[]
+            ),
+            "Why the ferry fare freeze costs more"
+        );
+        assert_eq!(
+            clean("Study: ferry fares freeze for a fourth year", &h, &[]),
+            "Study: ferry fares freeze for a fourth year"
         );
     }
 
