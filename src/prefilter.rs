@@ -65,9 +65,10 @@ pub fn strip(html: &str) -> Cow<'_, str> {
 /// [`strip`], also cutting the targets of links (`<a href="...">`) unless
 /// `link_targets`: plain text never shows where a link goes, and the
 /// extractor reads of a target only whether it stays on the page (`#...`,
-/// so those are kept) and whether there is one, on an `<a>` with a name
-/// (so there `<a id="x" href="...">` becomes `<a id="x" href>`). Links are a fifth of the attributes left after
-/// [`strip`], and attributes cost the parser more than anything else.
+/// so those are kept) and, on an `<a>` with a name, whether there is one
+/// (so there `<a id="x" href="...">` becomes `<a id="x" href>`). Links are
+/// a fifth of the attributes left after [`strip`], and attributes cost the
+/// parser more than anything else.
 /// Markdown output needs the targets, so it keeps them.
 ///
 /// ```

@@ -191,11 +191,12 @@ fn is_comment_furniture(dom: &Dom, i: u32) -> bool {
         })
 }
 
-/// The page's user comments, one paragraph per line, or `None` when it has none.
-pub fn comments(dom: &Dom, full: &[Stats]) -> Option<String> {
+/// The page's user comments, one paragraph per line, or `None` when it has
+/// none: what class names call comments, and the unmarked `sections`.
+pub fn comments(dom: &Dom, full: &[Stats], sections: &[u32]) -> Option<String> {
     let n = dom.len();
     let mut in_section = vec![false; n];
-    for r in sections(dom, full) {
+    for &r in sections {
         in_section[r as usize] = true;
     }
     let mut roots = Vec::new();

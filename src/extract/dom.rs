@@ -388,8 +388,9 @@ impl<'a> Dom<'a> {
 
 /// Whether `<a>` element `i` is a named anchor (`<a name="sect-a">`, a
 /// glossary's `<a id="term">`), a place to jump to rather than a link:
-/// no `href` (the prefilter keeps every link's, if not its target) but a
-/// name. An `<a>` with neither is a script's link, and still counts as one.
+/// no `href` but a name. (The prefilter leaves a bare `href` on links with
+/// a name, for this.) An `<a>` with neither is a script's link, or one
+/// whose target the prefilter cut, and still counts as one.
 ///
 /// ```
 /// use copydesk::extract::dom::{is_named_anchor, Dom, Tag};

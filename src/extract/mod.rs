@@ -148,7 +148,7 @@ pub fn extract_body_visiting<'a>(
     let mut clock = Instant::now();
     let dom = Dom::build_visiting(doc, opts.max_nodes, opts.max_depth, visit);
     lap(&mut clock, &mut timings.arena);
-    let Some((mut best, full)) = best_attempt(&dom, timings) else {
+    let Some((mut best, page)) = best_attempt(&dom, timings) else {
         return Body::default();
     };
     let mut body = Body {
@@ -183,7 +183,7 @@ pub fn extract_body_visiting<'a>(
         .collect();
     body.text = assemble::text(&kept);
     if opts.comments {
-        body.comments = comments::comments(&dom, &full);
+        body.comments = comments::comments(&dom, &page.full, &page.comments);
     }
     if opts.markdown {
         let md = if keep.iter().zip(&chosen).all(|(k, c)| k == c) {
@@ -330,9 +330,17 @@ fn is_caption_line(dom: &Dom, l: &Line) -> bool {
         || (l.text.chars().count() < CAPTION_CHARS && beside_picture())
 }
 
-/// Runs the retry ladder and returns its best attempt, with the statistics
-/// of the unpruned page.
-fn best_attempt(dom: &Dom, timings: &mut Timings) -> Option<(Attempt, Vec<stats::Stats>)> {
+/// What every pass of the ladder reads of the whole page, found once.
+struct Page {
+    /// Statistics of the unpruned page.
+    full: Vec<stats::Stats>,
+    /// Roots of the unmarked comment sections ([`comments::sections`]).
+    comments: Vec<u32>,
+}
+
+/// Runs the retry ladder and returns its best attempt, with what it read of
+/// the whole page.
+fn best_attempt(dom: &Dom, timings: &mut Timings) -> Option<(Attempt, Page)> {
     if dom.is_empty() {
         return None;
     }
@@ -340,10 +348,13 @@ fn best_attempt(dom: &Dom, timings: &mut Timings) -> Option<(Attempt, Vec<stats:
     let none = vec![false; dom.len()];
     let full = stats::compute(dom, &none);
     lap(&mut clock, &mut timings.score);
+    let comments = comments::sections(dom, &full);
+    lap(&mut clock, &mut timings.prune);
+    let page = Page { full, comments };
     let mut best: Option<Attempt> = None;
     let mut scored = None;
     for flags in LADDER {
-        let a = attempt(dom, &full, flags, &mut scored, timings);
+        let a = attempt(dom, &page, flags, &mut scored, timings);
         // A page of teasers is no result to stop at: a looser pass may
         // still find the article the stricter one pruned away.
         let good = a.chars >= rules::RETRY_CHARS && a.prose > 0;
@@ -359,7 +370,7 @@ fn best_attempt(dom: &Dom, timings: &mut Timings) -> Option<(Attempt, Vec<stats:
             break;
         }
     }
-    best.map(|b| (b, full))
+    best.map(|b| (b, page))
 }
 
 /// Pruning and scoring of one ladder step, kept for the next: pruning reads
@@ -376,7 +387,7 @@ struct Scored {
 
 fn attempt(
     dom: &Dom,
-    full: &[stats::Stats],
+    page: &Page,
     flags: Flags,
     scored: &mut Option<Scored>,
     timings: &mut Timings,
@@ -396,7 +407,7 @@ fn attempt(
         }
         None => {
             let mut removed = vec![false; dom.len()];
-            let pruned = prune::prune(dom, full, flags, &mut removed);
+            let pruned = prune::prune(dom, &page.full, &page.comments, flags, &mut removed);
             lap(&mut clock, &mut timings.prune);
             let st = stats::compute(dom, &removed);
             let sc = score::score(dom, &removed, &st, flags);
@@ -930,9 +941,10 @@ mod tests {
             let doc = scraper::Html::parse_document(&html);
             let dom = Dom::build(&doc);
             let full = stats::compute(&dom, &vec![false; dom.len()]);
+            let sections = comments::sections(&dom, &full);
             let run = |flags: Flags| {
                 let mut removed = vec![false; dom.len()];
-                let byline = prune::prune(&dom, &full, flags, &mut removed).byline;
+                let byline = prune::prune(&dom, &full, &sections, flags, &mut removed).byline;
                 let st = stats::compute(&dom, &removed);
                 let sc = score::score(&dom, &removed, &st, flags);
                 (removed, byline, sc.score, sc.candidate)

@@ -38,13 +38,20 @@ pub struct Pruned {
     pub byline: Option<String>,
 }
 
-/// Marks removed nodes in `removed`; `full` holds statistics of the unpruned page.
-pub fn prune(dom: &Dom, full: &[Stats], flags: Flags, removed: &mut [bool]) -> Pruned {
+/// Marks removed nodes in `removed`; `full` holds statistics of the unpruned
+/// page, `comments` the roots of its unmarked comment sections
+/// ([`super::comments::sections`]), which go in every pass.
+pub fn prune(
+    dom: &Dom,
+    full: &[Stats],
+    comments: &[u32],
+    flags: Flags,
+    removed: &mut [bool],
+) -> Pruned {
     let mut out = Pruned::default();
     let body = dom.body as usize;
-    // Comments are not the article, in every pass; `removed` roots hide
-    // their subtrees from the walk below as from every later stage.
-    for r in super::comments::sections(dom, full) {
+    // `removed` roots hide their subtrees from the walk below as from every later stage.
+    for &r in comments {
         removed[r as usize] = true;
     }
     let body_chars = full[body].chars.max(1);
