@@ -819,7 +819,8 @@ enum AttrKind {
 /// and loading hints, and presentational and security attributes. They are
 /// a fifth of a page's bytes, and the tokenizer copies every one of them
 /// character by character. (`<font>`'s `color`, `face` and `size` matter
-/// to the tree builder only in foreign content, where nothing is cut.)
+/// to the tree builder in foreign content, where nothing is cut, and on
+/// formatting elements, whose attributes stay: see [`is_formatting`].)
 ///
 /// Everything reads attributes by name, and these are all the names read
 /// (after decoding, which reads `charset` and `http-equiv` before this
@@ -925,6 +926,30 @@ impl Reads {
     }
 }
 
+/// Formatting elements but `<a>`, whose attributes all stay: the tree
+/// builder compares them. It reopens the formatting elements left open
+/// across a block, but only the last three with the same name and
+/// attributes (the "Noah's Ark" clause), so cutting `<font color>` would
+/// make old pages' misnested fonts nest differently. (`<a>` is safe: a new
+/// one closes the last, so it never has three open.)
+fn is_formatting(tag: &[u8]) -> bool {
+    matches!(
+        tag,
+        b"b" | b"big"
+            | b"code"
+            | b"em"
+            | b"font"
+            | b"i"
+            | b"nobr"
+            | b"s"
+            | b"small"
+            | b"strike"
+            | b"strong"
+            | b"tt"
+            | b"u"
+    )
+}
+
 fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
@@ -944,7 +969,8 @@ fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
 }
 
 /// [`scan_tag`], also noting in `unread` the spans of the attributes
-/// nobody reads (see [`Reads`]) that can be cut out cleanly, and,
+/// nobody reads (see [`Reads`]) that can be cut out cleanly (none of
+/// formatting elements: see [`is_formatting`]), and,
 /// unless `link_targets`, the `href` of links that leave the page; and the
 /// span of all attributes past the first `max_attrs`, up to the `>`.
 fn scan_tag_noting(
@@ -983,6 +1009,7 @@ fn scan_tag_noting(
         // Not a name any rule here knows.
         tag.name = [0xff; 16];
     }
+    let keep_all = is_formatting(tag.name());
     loop {
         while i < src.len() && is_space(src[i]) {
             i += 1;
@@ -1061,7 +1088,10 @@ fn scan_tag_noting(
         } else {
             (name_end, name_end)
         };
-        if let Some(spans) = unread.as_deref_mut().filter(|_| extra_from.is_none()) {
+        if let Some(spans) = unread
+            .as_deref_mut()
+            .filter(|_| extra_from.is_none() && !keep_all)
+        {
             let dead = reads.is_dead(tag.name(), attr, &src[from..to]);
             // Cut only after white space, which keeps the attributes around
             // apart (and `<a/x>` from turning into `<a/>`).
@@ -1345,6 +1375,24 @@ mod tests {
         // Only after white space: `<a/onclick=x>` must not become `<a/>`.
         assert_eq!(s("<a/onclick=x href=y>z</a>"), "<a/onclick=x href=y>z</a>");
         assert_eq!(s("<a href=y data-x>z</a>"), "<a href=y >z</a>");
+    }
+
+    #[test]
+    fn formatting_elements_keep_their_attributes() {
+        // Four fonts left open across a paragraph are all reopened in the
+        // next only while they differ: cut alike, three would come back.
+        let page =
+            "<p><font face=a><font face=b><font size=1><font color=red data-x=1>x</p><p>y</p>";
+        assert_eq!(s(page), page);
+        let fonts = |html: &str| {
+            let doc = scraper::Html::parse_document(html);
+            let sel = scraper::Selector::parse("p:last-child font").unwrap();
+            doc.select(&sel).count()
+        };
+        assert_eq!(fonts(page), 4);
+        assert_eq!(fonts(&s(page)), 4);
+        // Other elements still lose what nobody reads.
+        assert_eq!(s("<span color=red>x</span>"), "<span >x</span>");
     }
 
     #[test]
