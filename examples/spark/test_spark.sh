@@ -18,7 +18,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 if ! "$VENV/bin/python" -c "import pyspark" 2>/dev/null; then
     echo "spark test: installing pyspark into $VENV"
-    if ! "$VENV/bin/pip" install --quiet --disable-pip-version-check pyspark; then
+    if ! "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-cache-dir pyspark; then
         echo "spark test: FAILED: pip could not install pyspark (no network to PyPI?)" >&2
         exit 1
     fi
