@@ -820,7 +820,7 @@ enum AttrKind {
 /// a fifth of a page's bytes, and the tokenizer copies every one of them
 /// character by character. (`<font>`'s `color`, `face` and `size` matter
 /// to the tree builder in foreign content, where nothing is cut, and on
-/// formatting elements, whose attributes stay: see [`is_formatting`].)
+/// formatting elements, whose attributes stay: see [`scan_tag_noting`].)
 ///
 /// Everything reads attributes by name, and these are all the names read
 /// (after decoding, which reads `charset` and `http-equiv` before this
@@ -926,30 +926,6 @@ impl Reads {
     }
 }
 
-/// Formatting elements but `<a>`, whose attributes all stay: the tree
-/// builder compares them. It reopens the formatting elements left open
-/// across a block, but only the last three with the same name and
-/// attributes (the "Noah's Ark" clause), so cutting `<font color>` would
-/// make old pages' misnested fonts nest differently. (`<a>` is safe: a new
-/// one closes the last, so it never has three open.)
-fn is_formatting(tag: &[u8]) -> bool {
-    matches!(
-        tag,
-        b"b" | b"big"
-            | b"code"
-            | b"em"
-            | b"font"
-            | b"i"
-            | b"nobr"
-            | b"s"
-            | b"small"
-            | b"strike"
-            | b"strong"
-            | b"tt"
-            | b"u"
-    )
-}
-
 fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
@@ -970,7 +946,7 @@ fn scan_tag(src: &[u8], from: usize) -> Option<Tag> {
 
 /// [`scan_tag`], also noting in `unread` the spans of the attributes
 /// nobody reads (see [`Reads`]) that can be cut out cleanly (none of
-/// formatting elements: see [`is_formatting`]), and,
+/// formatting elements, whose attributes the tree builder compares), and,
 /// unless `link_targets`, the `href` of links that leave the page; and the
 /// span of all attributes past the first `max_attrs`, up to the `>`.
 fn scan_tag_noting(
@@ -1009,7 +985,12 @@ fn scan_tag_noting(
         // Not a name any rule here knows.
         tag.name = [0xff; 16];
     }
-    let keep_all = is_formatting(tag.name());
+    // Formatting elements keep all their attributes: the tree builder
+    // reopens those left open across a block, but only the last three with
+    // the same name and attributes (the "Noah's Ark" clause), so cutting
+    // `<font color>` would make old pages' misnested fonts nest
+    // differently. (`<a>` and `<nobr>` never pile up: see `Kind`.)
+    let keep_all = Kind::of_lower(tag.name()).is_formatting();
     loop {
         while i < src.len() && is_space(src[i]) {
             i += 1;

@@ -135,6 +135,12 @@ impl Kind {
         Kind::of_lower(lower)
     }
 
+    /// A formatting element that can pile up in the parser's list of
+    /// active formatting elements (see the field of that name).
+    pub(crate) fn is_formatting(self) -> bool {
+        self.formatting
+    }
+
     /// [`Kind::of`] a name already lower-cased.
     pub(crate) fn of_lower(lower: &[u8]) -> Kind {
         let mut kind = Kind::default();
